@@ -1,0 +1,198 @@
+# libcurriculum: a plain GNU Makefile.
+#
+#   make                 static and shared library, all examples
+#   make check           Criterion suites + examples + header checks (fast)
+#   make check SANITIZE=address,undefined   the same under ASan+UBSan
+#   make tsan            the plain-main() stress programs under TSan
+#   make test            everything above, plus the install check
+#   make bench [SUITE=x] [BENCH_MODE=full]  benchmarks, JSON and report
+#   make install PREFIX=/usr/local [DESTDIR=...]
+#   make CC=clang ...    any of the above with clang
+#
+# Each compiler and sanitizer combination builds into its own folder under
+# build/, so plain, sanitized and clang objects never mix.
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+VERSION := $(shell sed -n 's/^\#define CUR_VERSION_STRING "\(.*\)"/\1/p' include/curriculum/core.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+
+SANITIZE ?=
+CFLAGS ?= -O2 -g
+WERROR ?= -Werror
+comma := ,
+VARIANT := $(notdir $(firstword $(CC)))$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
+B := build/$(VARIANT)
+
+WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes \
+            -Wmissing-prototypes $(WERROR)
+BASEFLAGS := -std=gnu17 $(WARNINGS) -Iinclude -D_GNU_SOURCE -pthread -MMD -MP
+ifneq ($(SANITIZE),)
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+ALL_CFLAGS = $(BASEFLAGS) $(SANFLAGS) $(CFLAGS)
+LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DCUR_BUILDING_LIBRARY
+LDLIBS_LIB := -pthread -lm
+
+# --- library -----------------------------------------------------------------
+LIB_SRC := $(sort $(wildcard src/*.c))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+STATIC := $(B)/libcurriculum.a
+SHARED := $(B)/libcurriculum.so.$(VERSION)
+HEADERS := $(sort $(wildcard include/curriculum/*.h))
+
+# --- tests, examples, stress, bench ------------------------------------------
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+UNIT := $(B)/tests/unit
+EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+EXAMPLES := $(EXAMPLE_SRC:examples/%.c=$(B)/examples/%)
+STRESS_SRC := $(sort $(wildcard tests/stress/*.c))
+STRESS := $(STRESS_SRC:tests/stress/%.c=$(B)/stress/%)
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+BENCHES := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+HEADER_CHECKS := $(HEADERS:include/curriculum/%.h=$(B)/headers/%.o)
+
+.PHONY: all lib examples check unit run-unit run-examples headers tsan test \
+        bench bench-build deps install uninstall install-check catalog \
+        docs docs-check clean
+
+all: lib examples
+
+lib: $(STATIC) $(SHARED)
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) $(SANFLAGS) -shared -Wl,-soname,libcurriculum.so.$(SOMAJOR) -o $@ $^ $(LDLIBS_LIB)
+	ln -sf $(notdir $@) $(B)/libcurriculum.so.$(SOMAJOR)
+	ln -sf $(notdir $@) $(B)/libcurriculum.so
+
+# Programs link the static library so that tests reach internal symbols.
+$(B)/support/%.o: tests/support/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -c $< -o $@
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -Isrc -c $< -o $@
+
+$(UNIT): $(TEST_SRC:tests/%.c=$(B)/tests/%.o) $(SUPPORT_SRC:tests/support/%.c=$(B)/support/%.o) $(STATIC)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcriterion $(LDLIBS_LIB)
+
+$(B)/examples/%: examples/%.c $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LDLIBS_LIB)
+
+$(B)/stress/%: tests/stress/%.c $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -Isrc -o $@ $< $(STATIC) $(LDLIBS_LIB)
+
+$(B)/bench/harness.o: bench/harness.c bench/harness.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ibench -c $< -o $@
+
+$(B)/bench/%: bench/%.c $(B)/bench/harness.o $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ibench -Isrc -o $@ $< $(B)/bench/harness.o $(STATIC) $(BENCH_LDLIBS) $(LDLIBS_LIB)
+
+# Each public header must compile on its own, as the first include of a file.
+$(B)/headers/%.o: include/curriculum/%.h
+	@mkdir -p $(@D)
+	printf '#include <curriculum/%s.h>\n#include <curriculum/%s.h>\nint cur_header_check_%s(void);\nint cur_header_check_%s(void) { return 0; }\n' \
+	    $* $* $(subst -,_,$*) $(subst -,_,$*) > $(@:.o=.c)
+	$(CC) $(ALL_CFLAGS) -pedantic -Wno-gnu-statement-expression -Wno-unknown-warning-option -c $(@:.o=.c) -o $@
+
+$(B)/headers/all.o: include/curriculum.h $(HEADERS)
+	@mkdir -p $(@D)
+	printf '#include <curriculum.h>\nint cur_header_check_all(void);\nint cur_header_check_all(void) { return 0; }\n' > $(@:.o=.c)
+	$(CC) $(ALL_CFLAGS) -c $(@:.o=.c) -o $@
+
+examples: $(EXAMPLES)
+unit: $(UNIT)
+headers: $(HEADER_CHECKS) $(B)/headers/all.o
+	@echo "headers: $(words $(HEADER_CHECKS) x) passed, 0 failed"
+
+# --- running ------------------------------------------------------------------
+SAN_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+CRITERION_FLAGS ?= --jobs=2
+
+run-unit: $(UNIT)
+	@$(SAN_ENV) scripts/run-unit.sh $(UNIT) $(CRITERION_FLAGS)
+
+run-examples: $(EXAMPLES)
+	@$(SAN_ENV) scripts/run-examples.sh $(B)/examples
+
+check: headers run-unit run-examples docs-check
+
+tsan:
+	@$(MAKE) --no-print-directory SANITIZE=thread stress-build
+	@scripts/run-stress.sh build/$(notdir $(firstword $(CC)))-thread/stress
+
+.PHONY: stress-build
+stress-build: $(STRESS)
+
+test: deps
+	@scripts/test.sh
+
+# --- benchmarks -------------------------------------------------------------
+BENCH_LDLIBS ?= -ljemalloc
+bench-build: $(BENCHES)
+
+bench: deps
+	@$(MAKE) --no-print-directory SANITIZE= bench-build
+	@scripts/bench.sh build/$(notdir $(firstword $(CC)))/bench $(SUITE)
+
+deps:
+	@scripts/deps.sh
+
+# --- install ------------------------------------------------------------------
+$(B)/curriculum.pc: curriculum.pc.in include/curriculum/core.h
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: lib $(B)/curriculum.pc
+	install -d $(DESTDIR)$(INCLUDEDIR)/curriculum $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/curriculum.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/curriculum/
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf libcurriculum.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libcurriculum.so.$(SOMAJOR)
+	ln -sf libcurriculum.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libcurriculum.so
+	install -m 644 $(B)/curriculum.pc $(DESTDIR)$(PKGCONFIGDIR)/
+
+uninstall:
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/curriculum $(DESTDIR)$(INCLUDEDIR)/curriculum.h
+	rm -f $(DESTDIR)$(LIBDIR)/libcurriculum.* $(DESTDIR)$(PKGCONFIGDIR)/curriculum.pc
+
+install-check:
+	@scripts/install-check.sh
+
+# --- docs and the lesson catalog -------------------------------------------
+catalog:
+	scripts/catalog.sh > docs/lessons.md
+
+docs: catalog
+	scripts/docs-sync.sh
+
+docs-check:
+	@scripts/docs-check.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,13 @@
+/*
+ * curriculum.h: the whole public API of libcurriculum in one include.
+ * Each module's header can also be included on its own.
+ */
+#ifndef CURRICULUM_H
+#define CURRICULUM_H
+
+#include "curriculum/core.h"
+#include "curriculum/error.h"
+#include "curriculum/panic.h"
+#include "curriculum/result.h"
+
+#endif /* CURRICULUM_H */
