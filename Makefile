@@ -24,10 +24,13 @@ VERSION := $(shell sed -n 's/^\#define CUR_VERSION_STRING "\(.*\)"/\1/p' include
 SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
 
 SANITIZE ?=
+# ALLOC=jemalloc: the default allocator hook (NULL) uses jemalloc's sized
+# mallocx/sdallocx instead of the C library, arena chunks included.
+ALLOC ?= libc
 CFLAGS ?= -O2 -g
 WERROR ?= -Werror
 comma := ,
-VARIANT := $(notdir $(firstword $(CC)))$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
+VARIANT := $(notdir $(firstword $(CC)))$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))$(if $(filter jemalloc,$(ALLOC)),-jemalloc)
 B := build/$(VARIANT)
 
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes \
@@ -39,6 +42,12 @@ endif
 ALL_CFLAGS = $(BASEFLAGS) $(SANFLAGS) $(CFLAGS)
 LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DCUR_BUILDING_LIBRARY
 LDLIBS_LIB := -pthread -lm
+ifeq ($(ALLOC),jemalloc)
+BASEFLAGS += -DCUR_ALLOC_JEMALLOC=1
+LDLIBS_LIB := -ljemalloc $(LDLIBS_LIB)
+else ifneq ($(ALLOC),libc)
+$(error ALLOC must be libc or jemalloc, not '$(ALLOC)')
+endif
 
 # --- library -----------------------------------------------------------------
 LIB_SRC := $(sort $(wildcard src/*.c))
@@ -163,7 +172,8 @@ deps:
 $(B)/curriculum.pc: curriculum.pc.in include/curriculum/core.h
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@LIBS_PRIVATE@|$(LDLIBS_LIB)|' $< > $@
 
 install: lib $(B)/curriculum.pc
 	install -d $(DESTDIR)$(INCLUDEDIR)/curriculum $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)

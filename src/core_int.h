@@ -14,7 +14,7 @@
 
 static inline const cur_alloc_t *cur__hook(const cur_alloc_t *a)
 {
-    return a ? a : cur_alloc_libc();
+    return a ? a : cur_alloc_default();
 }
 
 /* size bytes, or NULL for size < 0 or exhaustion. size 0 allocates 1. */

@@ -4,7 +4,8 @@
  * - CUR_API marks exported symbols; the library is built with
  *   -fvisibility=hidden, so anything without it stays private.
  * - cur_alloc_t is the allocator hook taken by every allocating call. NULL
- *   means the C library's malloc family.
+ *   means the default hook (the C library's malloc family, or jemalloc in
+ *   an ALLOC=jemalloc build).
  * - CUR_ASSERT, CUR_ALWAYS and CUR_NEVER state invariants. A failed
  *   CUR_ASSERT is a contract violation and panics (see panic.h).
  *
@@ -65,9 +66,10 @@ typedef struct cur_alloc {
 
 /*
  * The hook that NULL stands for: malloc, realloc and free from the C
- * library. Never NULL; valid for the life of the process.
+ * library, or jemalloc's sized mallocx/sdallocx in a library built with
+ * `make ALLOC=jemalloc`. Never NULL; valid for the life of the process.
  */
-CUR_API const cur_alloc_t *cur_alloc_libc(void);
+CUR_API const cur_alloc_t *cur_alloc_default(void);
 
 /*
  * Contract checks. CUR_ASSERT(cond) panics with the condition's text, file
