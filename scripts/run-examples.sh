@@ -11,8 +11,10 @@ for exe in "$dir"/*; do
     [ -x "$exe" ] && [ -f "$exe" ] || continue
     name=$(basename "$exe")
     # Examples that panic on purpose print to stderr; keep it for failures.
-    if ! "$exe" > "$out" 2> "$out.err"; then
-        echo "FAIL example $name: exit status $?"; sed 's/^/    /' "$out.err" | tail -20
+    "$exe" > "$out" 2> "$out.err"
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        echo "FAIL example $name: exit status $rc"; sed 's/^/    /' "$out.err" | tail -20
         fail=$((fail + 1)); continue
     fi
     exp="examples/expected/$name.out"
