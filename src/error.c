@@ -7,6 +7,9 @@
  * after the struct; code is the root's code in every link. cur_error_oom is
  * static, never freed, and always a root.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strerrordesc_np, strerrorname_np, pthread_getname_np */
+#endif
 #include <curriculum/error.h>
 
 #include <stdarg.h>

@@ -14,6 +14,9 @@
  * The panic path never allocates, so a panic caused by memory exhaustion
  * still reports.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strerrordesc_np, strerrorname_np, pthread_getname_np */
+#endif
 #include <curriculum/panic.h>
 
 #include <pthread.h>

@@ -90,6 +90,10 @@ Test(error, typed_enum_from_one_table)
     cr_assert_eq(PARSE_EMPTY, 0);
     cr_assert_eq(PARSE_TOO_BIG, 2);
     cr_assert_eq(parse_err_COUNT, 3);
+    enum parse_err e = PARSE_BAD_DIGIT;
+    switch (e) { /* exhaustive without a case for the count */
+    case PARSE_EMPTY: case PARSE_BAD_DIGIT: case PARSE_TOO_BIG: break;
+    }
     cr_assert_str_eq(parse_err_name(PARSE_BAD_DIGIT), "PARSE_BAD_DIGIT");
     cr_assert_str_eq(parse_err_message(PARSE_TOO_BIG), "number too large");
     cr_assert_str_eq(parse_err_message((enum parse_err)7), "?");

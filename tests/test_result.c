@@ -255,3 +255,48 @@ Test(result, library_instances_exist)
     cr_assert_eq(CUR_UNWRAP(big), INT64_MAX);
     cr_assert_eq(cur_test_live_bytes(), 0);
 }
+
+Test(result, nested_macros_use_distinct_temporaries)
+{
+    /* Each expansion gets its own temporary, so nesting compiles under
+     * -Wshadow -Werror and each level sees its own value. */
+    res_int r = CUR_AND_THEN(CUR_AND_THEN(parse_digit('5'), checked_recip100),
+                             checked_recip100);
+    cr_assert(r.is_ok);
+    cr_assert_eq(r.ok, 5); /* 100/5 = 20, 100/20 = 5 */
+    cr_assert_eq(CUR_UNWRAP_OR(CUR_MAP(res_dbl, parse_digit('4'), half), 0.0), 2.0);
+}
+
+static int nested_try(int a, int b)
+{
+    return CUR_TRY(CUR_TRY(step(a)) + CUR_TRY(step(b)));
+}
+
+Test(result, nested_try_propagates_the_first_error)
+{
+    cr_assert_eq(nested_try(1, 2), 3);
+    cr_assert_eq(nested_try(CUR_EIO, 2), CUR_EIO);
+    cr_assert_eq(nested_try(1, CUR_EBUSY), CUR_EBUSY);
+}
+
+static int ctx_twice(cur_error_t **err)
+{
+    CUR_TRY_CTX(CUR_EIO, err, "second");
+    return 0;
+}
+
+static void try_ctx_over_existing(void *arg)
+{
+    cur_error_t **err = arg;
+    (void)ctx_twice(err);
+}
+
+Test(result, try_ctx_refuses_to_overwrite_an_error, .init = silence)
+{
+    cur_error_t *err = cur_error_new(NULL, CUR_EBUSY, "first");
+    cur_panic_info_t info;
+    cr_assert_eq(cur_catch_unwind(try_ctx_over_existing, &err, &info), CUR_EPANIC);
+    cr_assert(strstr(info.message, "*(err) == NULL") != NULL, "%s", info.message);
+    cr_assert_str_eq(cur_error_message(err), "first");
+    cur_error_free(err);
+}

@@ -37,6 +37,10 @@
 #define CUR_LIKELY(x) __builtin_expect(!!(x), 1)
 #define CUR_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+/* Token pasting after expansion, for unique names built from __COUNTER__. */
+#define CUR__CAT2(a, b) a##b
+#define CUR__CAT(a, b) CUR__CAT2(a, b)
+
 /* Element count and size as signed values (nullprogram's countof/sizeof). */
 #define CUR_COUNTOF(a) ((ptrdiff_t)(sizeof(a) / sizeof(*(a))))
 #define CUR_SIZEOF(x) ((ptrdiff_t)sizeof(x))

@@ -123,18 +123,22 @@ CUR_API int cur_err_from_errno(void);
  *     CUR_ERROR_ENUM(config_err, CONFIG_ERRORS)
  */
 #define CUR_ERROR_ENUM(type, TABLE)                                          \
-    enum type { TABLE(CUR__EE_MEMBER) type##_COUNT };                        \
-    static inline const char *type##_name(enum type e)                       \
+    enum type { TABLE(CUR__EE_MEMBER) };                                     \
+    enum { type##_COUNT = 0 TABLE(CUR__EE_ONE) };                            \
+    __attribute__((unused)) static inline const char *type##_name(           \
+        enum type e)                                                         \
     {                                                                        \
         static const char *const names[] = {TABLE(CUR__EE_NAME)};           \
         return (unsigned)e < (unsigned)type##_COUNT ? names[e] : "?";        \
     }                                                                        \
-    static inline const char *type##_message(enum type e)                    \
+    __attribute__((unused)) static inline const char *type##_message(        \
+        enum type e)                                                         \
     {                                                                        \
         static const char *const msgs[] = {TABLE(CUR__EE_MSG)};             \
         return (unsigned)e < (unsigned)type##_COUNT ? msgs[e] : "?";         \
     }
 #define CUR__EE_MEMBER(name, msg) name,
+#define CUR__EE_ONE(name, msg) +1
 #define CUR__EE_NAME(name, msg) #name,
 #define CUR__EE_MSG(name, msg) msg,
 

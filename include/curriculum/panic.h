@@ -119,8 +119,6 @@ CUR_API void cur_unwind_pop(cur_unwind_guard_t *g);
  * enclosing block, where the `cleanup` attribute pops it. Use once per
  * line.
  */
-#define CUR__CAT2(a, b) a##b
-#define CUR__CAT(a, b) CUR__CAT2(a, b)
 #define CUR_ON_UNWIND(fn, arg)                                               \
     __attribute__((cleanup(cur_unwind_pop))) cur_unwind_guard_t              \
         CUR__CAT(cur_unwind_guard_, __LINE__);                               \
