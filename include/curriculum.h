@@ -9,5 +9,6 @@
 #include "curriculum/error.h"
 #include "curriculum/panic.h"
 #include "curriculum/result.h"
+#include "curriculum/num.h"
 
 #endif /* CURRICULUM_H */
