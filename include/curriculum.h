@@ -10,5 +10,6 @@
 #include "curriculum/panic.h"
 #include "curriculum/result.h"
 #include "curriculum/num.h"
+#include "curriculum/str.h"
 
 #endif /* CURRICULUM_H */

@@ -303,8 +303,9 @@ CUR_API int cur_str_slice(cur_str_t s, ptrdiff_t start, ptrdiff_t end,
  * Utf8Error::valid_up_to, the length of the longest valid prefix: len on
  * success, the offset of the first bad sequence on CUR_EUTF8. (This is the
  * one out-param written on failure: it is the error's detail. It is not
- * written on CUR_EINVAL.) ASCII is checked 32 bytes at a time.
- * Thread-safe; reads only.
+ * written on CUR_EINVAL.) Speed: 64 bytes per step with AVX2 when the
+ * CPU has it (checked once, at the first call), else ASCII runs 16 bytes
+ * at a time. Thread-safe; reads only.
  */
 CUR_API int cur_utf8_validate(const char *p, ptrdiff_t len,
                               ptrdiff_t *valid_up_to);
