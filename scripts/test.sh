@@ -49,7 +49,7 @@ stage() {
 }
 
 build_and_check() {
-    $MAKE --no-print-directory -j2 CC="$1" SANITIZE="$2" lib unit examples headers &&
+    $MAKE --no-print-directory -j2 CC="$1" SANITIZE="$2" lib unit examples &&
     $MAKE --no-print-directory CC="$1" SANITIZE="$2" check
 }
 
