@@ -155,7 +155,7 @@ tsan:
 stress-build: $(STRESS)
 
 test: deps
-	@scripts/test.sh
+	@CC="$(CC)" MAKE="$(MAKE)" scripts/test.sh
 
 # --- benchmarks -------------------------------------------------------------
 BENCH_LDLIBS ?= -ljemalloc
