@@ -103,11 +103,11 @@ $(UNIT): $(TEST_SRC:tests/%.c=$(B)/tests/%.o) $(SUPPORT_SRC:tests/support/%.c=$(
 
 $(B)/examples/%: examples/%.c $(STATIC)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LDLIBS_LIB)
+	$(CC) $(ALL_CFLAGS) -MF $@.d -o $@ $< $(STATIC) $(LDLIBS_LIB)
 
 $(B)/stress/%: tests/stress/%.c $(STATIC)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests -Isrc -o $@ $< $(STATIC) $(LDLIBS_LIB)
+	$(CC) $(ALL_CFLAGS) -Itests -Isrc -MF $@.d -o $@ $< $(STATIC) $(LDLIBS_LIB)
 
 $(B)/bench/harness.o: bench/harness.c bench/harness.h
 	@mkdir -p $(@D)
@@ -115,7 +115,7 @@ $(B)/bench/harness.o: bench/harness.c bench/harness.h
 
 $(B)/bench/%: bench/%.c $(B)/bench/harness.o $(STATIC)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ibench -Isrc -o $@ $< $(B)/bench/harness.o $(STATIC) $(BENCH_LDLIBS) $(LDLIBS_LIB)
+	$(CC) $(ALL_CFLAGS) -Ibench -Isrc -MF $@.d -o $@ $< $(B)/bench/harness.o $(STATIC) $(BENCH_LDLIBS) $(LDLIBS_LIB)
 
 # Each public header must compile on its own, as the first include of a file.
 $(B)/headers/%.o: include/curriculum/%.h
