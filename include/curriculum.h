@@ -11,5 +11,6 @@
 #include "curriculum/result.h"
 #include "curriculum/num.h"
 #include "curriculum/str.h"
+#include "curriculum/sync.h"
 
 #endif /* CURRICULUM_H */
