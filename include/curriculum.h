@@ -10,6 +10,8 @@
 #include "curriculum/panic.h"
 #include "curriculum/result.h"
 #include "curriculum/num.h"
+#include "curriculum/own.h"
+#include "curriculum/rc.h"
 #include "curriculum/str.h"
 #include "curriculum/sync.h"
 

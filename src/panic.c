@@ -6,7 +6,11 @@
  *     each frame remembers the frame and the guard that were on top when it
  *     was entered;
  *   - top_guard is the newest pushed, not yet popped, unwind guard; guards
- *     form a stack through prev;
+ *     form a list through prev in push order, and their seq numbers
+ *     strictly decrease along it (a guard may be removed from anywhere in
+ *     the list, so the list is not a strict stack);
+ *   - a frame remembers guard_seq at its entry: the guards a panic stopped
+ *     by that frame must run are exactly those with a greater seq;
  *   - panicking is true exactly while the hook or the guards of a panic run.
  * Process-wide: the hook pair (fn, ctx) changes only under hook_lock; abort
  * mode is an atomic flag.
@@ -32,11 +36,12 @@
 struct frame {
     sigjmp_buf env;
     struct frame *prev;
-    cur_unwind_guard_t *guards; /* top guard when the frame was entered */
+    unsigned long seq; /* guard_seq when the frame was entered */
 };
 
 static _Thread_local struct frame *top_frame;
 static _Thread_local cur_unwind_guard_t *top_guard;
+static _Thread_local unsigned long guard_seq;
 static _Thread_local bool panicking;
 static _Thread_local long panic_count;
 static _Thread_local cur_panic_info_t last_info;
@@ -120,9 +125,8 @@ void cur_panic_at(const char *file, int line, const char *func,
     if (!f || atomic_load(&abort_mode)) abort();
 
     /* Drop during unwinding: run the guards this panic skips over. */
-    while (top_guard != f->guards) {
+    while (top_guard && top_guard->seq > f->seq) {
         cur_unwind_guard_t *g = top_guard;
-        if (!g) die("unwind guard stack corrupted; aborting\n");
         top_guard = g->prev;
         g->fn(g->arg);
     }
@@ -136,7 +140,7 @@ int cur_catch_unwind(void (*fn)(void *arg), void *arg, cur_panic_info_t *info)
     CUR_ASSERT(fn != NULL);
     struct frame f;
     f.prev = top_frame;
-    f.guards = top_guard;
+    f.seq = guard_seq;
     if (sigsetjmp(f.env, 0) == 0) {
         top_frame = &f;
         fn(arg);
@@ -155,12 +159,20 @@ void cur_unwind_push(cur_unwind_guard_t *g, void (*fn)(void *arg), void *arg)
     CUR_ASSERT(g != NULL && fn != NULL);
     g->fn = fn;
     g->arg = arg;
+    g->seq = ++guard_seq;
     g->prev = top_guard;
     top_guard = g;
 }
 
 void cur_unwind_pop(cur_unwind_guard_t *g)
 {
-    CUR_ASSERT(g == top_guard);
-    top_guard = g->prev;
+    if (CUR_LIKELY(g == top_guard)) {
+        top_guard = g->prev;
+        return;
+    }
+    /* Out of push order (lock A, lock B, unlock A): unlink from the middle. */
+    cur_unwind_guard_t **pp = &top_guard;
+    while (*pp && *pp != g) pp = &(*pp)->prev;
+    CUR_ASSERT(*pp == g && "guard is not pushed on this thread");
+    *pp = g->prev;
 }

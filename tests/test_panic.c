@@ -277,24 +277,69 @@ Test(panic, panic_in_unwind_guard_aborts, .signal = SIGABRT,
     (void)cur_catch_unwind(panic_with_panicking_guard, NULL, NULL);
 }
 
-static void pop_out_of_order(void *arg)
+static void pop_out_of_order_then_panic(void *arg)
 {
-    cur_unwind_guard_t a, b;
+    cur_unwind_guard_t a, b, c;
     cur_unwind_push(&a, note1, arg);
     cur_unwind_push(&b, note2, arg);
-    cur_unwind_pop(&a); /* contract violation: b is on top */
+    cur_unwind_push(&c, note3, arg);
+    cur_unwind_pop(&a); /* lock A, B, C; unlock A: out of push order */
+    cur_unwind_pop(&c);
+    CUR_PANIC("only b is still pushed");
 }
 
-Test(panic, popping_a_guard_out_of_order_panics, .init = quiet)
+Test(panic, guards_can_be_popped_in_any_order, .init = quiet)
 {
     struct guards g = {{0}, 0};
-    cur_panic_info_t info;
-    cr_assert_eq(cur_catch_unwind(pop_out_of_order, &g, &info), CUR_EPANIC);
-    cr_assert(strstr(info.message, "g == top_guard") != NULL);
-    /* Both guards were still pushed, so the panic ran them. */
-    cr_assert_eq(g.n, 2);
+    cr_assert_eq(cur_catch_unwind(pop_out_of_order_then_panic, &g, NULL),
+                 CUR_EPANIC);
+    cr_assert_eq(g.n, 1);
     cr_assert_eq(g.order[0], 2);
-    cr_assert_eq(g.order[1], 1);
+}
+
+struct outside {
+    cur_unwind_guard_t *g;
+    struct guards *log;
+};
+
+static void pops_an_outer_guard_then_panics(void *arg)
+{
+    struct outside *o = arg;
+    cur_unwind_pop(o->g); /* pushed before this boundary was entered */
+    CUR_ON_UNWIND(note2, o->log);
+    CUR_PANIC("after popping the outer guard");
+}
+
+Test(panic, popping_a_guard_pushed_outside_the_boundary_is_allowed,
+     .init = quiet)
+{
+    struct guards g = {{0}, 0};
+    cur_unwind_guard_t outer;
+    cur_unwind_push(&outer, note1, &g);
+    struct outside o = {&outer, &g};
+    cr_assert_eq(cur_catch_unwind(pops_an_outer_guard_then_panics, &o, NULL),
+                 CUR_EPANIC);
+    cr_assert_eq(g.n, 1);
+    cr_assert_eq(g.order[0], 2);
+    /* The outer guard is gone: pushing and popping still works. */
+    cur_unwind_guard_t again;
+    cur_unwind_push(&again, note3, &g);
+    cur_unwind_pop(&again);
+}
+
+static void pop_unknown_guard(void *arg)
+{
+    (void)arg;
+    cur_unwind_guard_t never_pushed = {0};
+    cur_unwind_pop(&never_pushed);
+}
+
+Test(panic, popping_a_guard_that_was_never_pushed_panics, .init = quiet)
+{
+    cur_panic_info_t info;
+    cr_assert_eq(cur_catch_unwind(pop_unknown_guard, NULL, &info), CUR_EPANIC);
+    cr_assert(strstr(info.message, "guard is not pushed on this thread") != NULL,
+              "%s", info.message);
 }
 
 Test(panic, catch_unwind_with_null_fn_is_a_contract_violation,

@@ -419,14 +419,27 @@ Test(sync, unlocking_twice_panics, .signal = SIGABRT, .init = quiet)
     cur_mutex_unlock(&g);
 }
 
-Test(sync, unlocking_an_older_guard_first_panics, .signal = SIGABRT,
-     .init = quiet)
+/* Hand-over-hand: release the older guard first, then poison the newer. */
+static void hand_over_hand(void *arg)
 {
-    cur_mutex_t a = CUR_MUTEX_INIT, b = CUR_MUTEX_INIT;
+    cur_mutex_t *m = arg;
     cur_mutex_guard_t ga, gb;
-    cur_mutex_lock(&a, &ga);
-    cur_mutex_lock(&b, &gb);
-    cur_mutex_unlock(&ga);
+    cr_assert_eq(cur_mutex_lock(&m[0], &ga), 0);
+    cr_assert_eq(cur_mutex_lock(&m[1], &gb), 0);
+    cur_mutex_unlock(&ga); /* older first: allowed */
+    CUR_PANIC("holding only b");
+}
+
+Test(sync, guards_can_be_released_in_any_order, .init = quiet)
+{
+    cur_mutex_t m[2] = {CUR_MUTEX_INIT, CUR_MUTEX_INIT};
+    cr_assert_eq(cur_catch_unwind(hand_over_hand, m, NULL), CUR_EPANIC);
+    cur_mutex_guard_t g;
+    cr_assert_eq(cur_mutex_lock(&m[0], &g), 0, "a was released cleanly");
+    cur_mutex_unlock(&g);
+    cr_assert_eq(cur_mutex_lock(&m[1], &g), CUR_EPOISONED,
+                 "b was held by the panic and poisoned");
+    cur_mutex_unlock(&g);
 }
 
 Test(sync, lock_of_null_panics, .signal = SIGABRT, .init = quiet)

@@ -96,22 +96,28 @@ CUR_API long cur_panic_count(void);
 
 /*
  * Unwind guards: fn(arg) runs if a panic unwinds past the point where the
- * guard was pushed, before control reaches the boundary. The guard lives in
- * caller storage (usually the stack) and must be popped, newest first,
- * before its frame returns. Pushing outside any boundary is allowed; such a
- * guard only runs if a boundary is entered later and a panic reaches it,
- * which cannot skip the guard's frame, so in practice it never runs.
+ * guard was pushed, before control reaches the boundary. Precisely: a panic
+ * stopped by a boundary runs, newest first, every guard still pushed that
+ * was pushed after that boundary was entered. A guard pushed before the
+ * boundary was entered never runs for it, even if its frame is below.
+ *
+ * The guard lives in caller storage (usually the stack) and must be popped
+ * before its frame returns. Guards may be popped in any order (lock A,
+ * lock B, unlock A, unlock B is fine); popping the newest is O(1), another
+ * one walks the list.
  */
 typedef struct cur_unwind_guard {
     void (*fn)(void *arg);            /* what to run on unwinding */
     void *arg;                        /* its argument */
-    struct cur_unwind_guard *prev;    /* private: the guard below */
+    struct cur_unwind_guard *prev;    /* private: the guard pushed before */
+    unsigned long seq;                /* private: push order on its thread */
 } cur_unwind_guard_t;
 
 CUR_API void cur_unwind_push(cur_unwind_guard_t *g, void (*fn)(void *arg),
                              void *arg);
 
-/* Pops g, which must be the newest guard of this thread (else panics). */
+/* Pops g, which must be pushed on this thread and not yet popped (else
+ * panics). */
 CUR_API void cur_unwind_pop(cur_unwind_guard_t *g);
 
 /*

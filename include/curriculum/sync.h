@@ -16,10 +16,9 @@
  *   - A guard belongs to the thread that took it (Rust's guards are !Send)
  *     and must not be copied or moved while it holds a lock: its unwind
  *     record is linked into that thread's list by address.
- *   - A thread releases its guards newest first. Guards declared with the
- *     CUR_*_LOCK / CUR_RWLOCK_* macros always are (scopes nest); an explicit
- *     unlock of an older guard while a newer guard or unwind guard is still
- *     registered is a contract violation and panics (cur_unwind_pop).
+ *   - Guards may be released in any order (hand-over-hand locking works);
+ *     releasing the newest is O(1), another walks this thread's short list
+ *     of unwind records (cur_unwind_pop).
  *   - The locks are not reentrant: locking a Mutex, or write-locking an
  *     RwLock, that the same thread already holds deadlocks, as in Rust.
  *
