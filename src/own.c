@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core_int.h"
+#include "own_int.h"
 
 struct cur_box {
     _Alignas(max_align_t) const cur_type_t *type; /* the value's type */
@@ -96,6 +97,30 @@ static ptrdiff_t header_offset(const void *block, ptrdiff_t hdr,
     return (ptrdiff_t)(value - at);
 }
 
+int cur__typed_block_alloc(const cur_alloc_t *a, const cur_type_t *t,
+                           ptrdiff_t hdr, void **header, ptrdiff_t *offset)
+{
+    ptrdiff_t size;
+    int rc = block_size(t, hdr, &size);
+    if (rc < 0) return rc;
+    char *block = cur__alloc(a, size);
+    if (!block) return CUR_ENOMEM;
+    ptrdiff_t off = header_offset(block, hdr, t->align);
+    /* Only a hook that breaks its alignment promise can get here. */
+    CUR_ASSERT(off + hdr + t->size <= size);
+    *header = block + off;
+    *offset = off;
+    return 0;
+}
+
+void cur__typed_block_free(const cur_alloc_t *a, const cur_type_t *t,
+                           ptrdiff_t hdr, void *header, ptrdiff_t offset)
+{
+    ptrdiff_t size = 0;
+    (void)block_size(t, hdr, &size);
+    cur__free(a, (char *)header - offset, size);
+}
+
 static void *value_of(const cur_box_t *b)
 {
     return (char *)(uintptr_t)b + sizeof(struct cur_box);
@@ -105,16 +130,12 @@ static void *value_of(const cur_box_t *b)
 static int box_alloc(cur_box_t **out, const cur_alloc_t *a,
                      const cur_type_t *t)
 {
-    ptrdiff_t size;
-    int rc = block_size(t, CUR_SIZEOF(struct cur_box), &size);
-    if (rc < 0) return rc;
     a = cur__hook(a);
-    char *block = cur__alloc(a, size);
-    if (!block) return CUR_ENOMEM;
-    ptrdiff_t off = header_offset(block, CUR_SIZEOF(struct cur_box), t->align);
-    /* Only a hook that breaks its alignment promise can get here. */
-    CUR_ASSERT(off + CUR_SIZEOF(struct cur_box) + t->size <= size);
-    cur_box_t *b = (cur_box_t *)(void *)(block + off);
+    void *hdr;
+    ptrdiff_t off;
+    int rc = cur__typed_block_alloc(a, t, CUR_SIZEOF(struct cur_box), &hdr, &off);
+    if (rc < 0) return rc;
+    cur_box_t *b = hdr;
     b->type = t;
     b->alloc = a;
     b->offset = off;
@@ -125,9 +146,8 @@ static int box_alloc(cur_box_t **out, const cur_alloc_t *a,
 /* Frees b's block without dropping the value. */
 static void box_dealloc(cur_box_t *b)
 {
-    ptrdiff_t size = 0;
-    (void)block_size(b->type, CUR_SIZEOF(struct cur_box), &size);
-    cur__free(b->alloc, (char *)b - b->offset, size);
+    cur__typed_block_free(b->alloc, b->type, CUR_SIZEOF(struct cur_box), b,
+                          b->offset);
 }
 
 int cur_box_new(cur_box_t **out, const cur_alloc_t *a, const cur_type_t *t,

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "core_int.h"
+#include "own_int.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define CUR__TSAN 1
@@ -51,9 +52,6 @@
 #define ACQUIRE_FENCE(counter) atomic_thread_fence(memory_order_acquire)
 #endif
 
-/* The alignment every block from an allocator hook has. */
-#define HOOK_ALIGN ((ptrdiff_t)alignof(max_align_t))
-
 _Static_assert(sizeof(struct cur_rc) == sizeof(struct cur_arc),
                "Rc and Arc share a layout");
 _Static_assert(sizeof(struct cur_rc) % alignof(max_align_t) == 0,
@@ -61,54 +59,28 @@ _Static_assert(sizeof(struct cur_rc) % alignof(max_align_t) == 0,
 
 #define HDR CUR_SIZEOF(struct cur_rc)
 
-/* Block size for a header and a value of type t (see own.c). */
-static int block_size(const cur_type_t *t, ptrdiff_t *out)
-{
-    int rc = cur_type_check(t);
-    if (rc < 0) return rc;
-    ptrdiff_t slack = t->align > HOOK_ALIGN ? t->align - HOOK_ALIGN : 0;
-    ptrdiff_t n;
-    if (__builtin_add_overflow(HDR, t->size, &n) ||
-        __builtin_add_overflow(n, slack, &n))
-        return CUR_EOVERFLOW;
-    *out = n;
-    return 0;
-}
-
 /*
- * Allocates and places a header for t, copying init (or zeroes) into the
- * value. Returns the header and its block offset through out/offset.
+ * Allocates a typed block (own_int.h) for t, copying init (or zeroes) into
+ * the value. Returns the header and its block offset through out/offset.
  */
 static int counted_alloc(void **out, ptrdiff_t *offset, const cur_alloc_t *a,
                          const cur_type_t *t, const void *init)
 {
-    ptrdiff_t size;
-    int rc = block_size(t, &size);
+    char *hdr;
+    int rc = cur__typed_block_alloc(a, t, HDR, (void **)&hdr, offset);
     if (rc < 0) return rc;
-    char *block = cur__alloc(a, size);
-    if (!block) return CUR_ENOMEM;
-    uintptr_t at = (uintptr_t)block + (uintptr_t)HDR;
-    uintptr_t value = (at + (uintptr_t)t->align - 1) &
-                      ~((uintptr_t)t->align - 1);
-    ptrdiff_t off = (ptrdiff_t)(value - at);
-    /* Only a hook that breaks its alignment promise can get here. */
-    CUR_ASSERT(off + HDR + t->size <= size);
-    char *hdr = block + off;
     if (init)
         memcpy(hdr + HDR, init, (size_t)t->size);
     else
         memset(hdr + HDR, 0, (size_t)t->size);
     *out = hdr;
-    *offset = off;
     return 0;
 }
 
 static void counted_dealloc(void *hdr, ptrdiff_t offset, const cur_type_t *t,
                             const cur_alloc_t *a)
 {
-    ptrdiff_t size = 0;
-    (void)block_size(t, &size);
-    cur__free(a, (char *)hdr - offset, size);
+    cur__typed_block_free(a, t, HDR, hdr, offset);
 }
 
 void cur__rc_count_overflow(const char *what)
