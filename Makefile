@@ -158,7 +158,11 @@ test: deps
 	@CC="$(CC)" MAKE="$(MAKE)" scripts/test.sh
 
 # --- benchmarks -------------------------------------------------------------
-BENCH_LDLIBS ?= -ljemalloc
+# Only the arena suite links jemalloc (for mallocx/sdallocx): linking it
+# replaces malloc process-wide, which would turn every other suite's malloc
+# baseline into jemalloc.
+BENCH_LDLIBS ?=
+$(B)/bench/bench_arena: BENCH_LDLIBS += -ljemalloc
 bench-build: $(BENCHES)
 
 bench: deps

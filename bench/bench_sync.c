@@ -281,9 +281,9 @@ int main(int argc, char **argv)
         pthread_mutex_t pm = PTHREAD_MUTEX_INITIALIZER;
         spinlock_t sl = {0};
         bench_impl_t impls[] = {
-            {"cur", cur_uncontended, &m, NULL},
-            {"pthread", pthread_uncontended, &pm, NULL},
-            {"spin", spin_uncontended, &sl, NULL},
+            {.name = "cur", .fn = cur_uncontended, .state = &m},
+            {.name = "pthread", .fn = pthread_uncontended, .state = &pm},
+            {.name = "spin", .fn = spin_uncontended, .state = &sl},
         };
         bench_group(b, "mutex-uncontended", "ns/op", 1, impls, 3);
         cur_mutex_destroy(&m);
@@ -298,8 +298,11 @@ int main(int argc, char **argv)
         bench_impl_t impls[3];
         for (int i = 0; i < 3; i++) {
             bool started = contended_start(&c[i], runs[i]);
-            impls[i] = (bench_impl_t){names[i], started ? contended_sample : NULL,
-                                      &c[i], "could not start helper thread"};
+            impls[i] = (bench_impl_t){
+                .name = names[i],
+                .fn = started ? contended_sample : NULL,
+                .state = &c[i],
+                .why_missing = "could not start helper thread"};
         }
         bench_group(b, "mutex-contended", "ns/op", 2, impls, 3);
         for (int i = 0; i < 3; i++)
@@ -310,8 +313,8 @@ int main(int argc, char **argv)
         cur_rwlock_t rw = CUR_RWLOCK_INIT;
         pthread_rwlock_t prw = PTHREAD_RWLOCK_INITIALIZER;
         bench_impl_t impls[] = {
-            {"cur", cur_rwlock_read_pair, &rw, NULL},
-            {"pthread", pthread_rwlock_read_pair, &prw, NULL},
+            {.name = "cur", .fn = cur_rwlock_read_pair, .state = &rw},
+            {.name = "pthread", .fn = pthread_rwlock_read_pair, .state = &prw},
         };
         bench_group(b, "rwlock-read", "ns/op", 1, impls, 2);
         cur_rwlock_destroy(&rw);
@@ -325,9 +328,11 @@ int main(int argc, char **argv)
         int rrc = cur_rc_new(&r, NULL, &long_type, &v);
         int arc = cur_arc_new(&a, NULL, &long_type, &v);
         bench_impl_t impls[] = {
-            {"cur-rc", rrc == 0 ? rc_clone_drop : NULL, r, "cur_rc_new failed"},
-            {"cur-arc", arc == 0 ? arc_clone_drop : NULL, a,
-             "cur_arc_new failed"},
+            {.name = "cur-rc", .fn = rrc == 0 ? rc_clone_drop : NULL,
+             .state = r, .why_missing = "cur_rc_new failed"},
+            {.name = "cur-arc", .fn = arc == 0 ? arc_clone_drop : NULL,
+             .state = a,
+             .why_missing = "cur_arc_new failed"},
         };
         bench_group(b, "rc-clone", "ns/op", 1, impls, 2);
         if (rrc == 0 && cur_rc_strong_count(r) != 1) ok = false;

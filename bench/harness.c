@@ -395,6 +395,7 @@ static double bench_warm_up(const bench_impl_t *im, int64_t warmup_ns)
     int64_t iters = 1, done = 0, spent = 0;
     int64_t start = bench_now_ns();
     for (;;) {
+        if (im->setup) im->setup(im->state);
         int64_t t0 = bench_now_ns();
         im->fn(im->state, iters);
         int64_t t1 = bench_now_ns();
@@ -403,8 +404,9 @@ static double bench_warm_up(const bench_impl_t *im, int64_t warmup_ns)
         int64_t left = warmup_ns - (t1 - start);
         if (left <= 0) break;
         double rate = spent > 0 ? (double)done / (double)spent : INFINITY;
-        iters = bench_clamp_iters(fmin(2.0 * (double)iters,
-                                       (double)left * rate));
+        if (!im->setup) /* one-shot impls always run one iteration */
+            iters = bench_clamp_iters(fmin(2.0 * (double)iters,
+                                           (double)left * rate));
     }
     return spent > 0 ? (double)done / (double)spent : INFINITY;
 }
@@ -646,7 +648,9 @@ void bench_group(bench_t *b, const char *group, const char *unit,
     /* Warm-up, one implementation after the other, fixes iters per sample. */
     for (int j = 0; j < m; j++) {
         double rate = bench_warm_up(&impls[idx[j]], cfg->warmup_ns);
-        iters[j] = bench_clamp_iters(rate * (double)cfg->sample_ns);
+        iters[j] = impls[idx[j]].setup
+                       ? 1
+                       : bench_clamp_iters(rate * (double)cfg->sample_ns);
     }
 
     /* Interleaved rounds: A B C, B C A, C A B, ... */
@@ -657,6 +661,7 @@ void bench_group(bench_t *b, const char *group, const char *unit,
         for (int k = 0; k < m; k++) {
             int j = (rounds + k) % m;
             const bench_impl_t *im = &impls[idx[j]];
+            if (im->setup) im->setup(im->state);
             int64_t t0 = bench_now_ns();
             im->fn(im->state, iters[j]);
             int64_t t1 = bench_now_ns();

@@ -43,6 +43,13 @@ typedef struct bench_impl {
     bench_fn fn;      /* NULL marks the peer as missing */
     void *state;      /* passed to fn */
     const char *why_missing; /* printed when fn is NULL */
+    /*
+     * Optional untimed preparation, for work that a sample consumes (build a
+     * tree, then time only freeing it). When set, the impl runs one-shot:
+     * every sample, warm-up included, is setup(state) untimed and then
+     * fn(state, 1) timed, so ops_per_iter is the work of that one call.
+     */
+    void (*setup)(void *state);
 } bench_impl_t;
 
 typedef struct bench bench_t;

@@ -9,6 +9,7 @@
 #include "curriculum/error.h"
 #include "curriculum/panic.h"
 #include "curriculum/result.h"
+#include "curriculum/arena.h"
 #include "curriculum/num.h"
 #include "curriculum/own.h"
 #include "curriculum/rc.h"

@@ -588,3 +588,48 @@ Test(harness, table_shows_fastest_as_one_and_the_missing_reason,
     rm_tree(dir);
     free(dir);
 }
+
+/* --- untimed setup (one-shot impls) ---------------------------------------- */
+
+struct one_shot {
+    int prepared;  /* setups not yet consumed by a timed call */
+    int setups, calls;
+    bool bad;      /* a call saw no fresh setup, or iters != 1 */
+};
+
+static void one_shot_setup(void *st)
+{
+    struct one_shot *o = st;
+    o->prepared++;
+    o->setups++;
+}
+
+static void one_shot_fn(void *st, int64_t iters)
+{
+    struct one_shot *o = st;
+    if (o->prepared != 1 || iters != 1) o->bad = true;
+    o->prepared = 0;
+    o->calls++;
+}
+
+Test(harness, setup_runs_untimed_once_before_every_one_shot_call,
+     .init = quiet)
+{
+    char *argv[] = {"bench_t", FAST_ARGS, NULL};
+    bench_t *b = bench_init("t", ARGC(argv), argv);
+    cr_assert_not_null(b);
+    struct one_shot o = {0};
+    bench_impl_t impls[] = {
+        {.name = "one-shot", .fn = one_shot_fn, .state = &o,
+         .setup = one_shot_setup},
+        {.name = "plain", .fn = spin},
+    };
+    bench_group(b, "g", "ns/op", 1, impls, 2);
+    cr_assert_not(b->failed);
+    cr_assert_not(o.bad, "a one-shot call ran without its own setup or "
+                         "with more than one iteration");
+    cr_assert_gt(o.calls, 5, "warm-up and samples all call it");
+    cr_assert_eq(o.setups, o.calls);
+    cr_assert_eq(b->nres, 2);
+    bench_free(b);
+}
