@@ -6,7 +6,9 @@
 #   module   docs/<module>.md for each module the lesson's row names
 #   tests    tests/test_<module>.c
 # Status: done when the example, the doc page and every named module's page
-# exist; partial when some of them do; planned when none does.
+# exist; partial when some of them do, or when the lesson page says
+# <!-- status: partial --> (half of a lesson built, the rest waiting on a
+# later module); planned when none does.
 set -eu
 cd "$(dirname "$0")/.."
 tsv=docs/curriculum/lessons.tsv
@@ -53,7 +55,8 @@ NR == 1 { next }
     }
     if (n == 0) modcells = "-"
     if (testcells == "") testcells = "-"
-    if (e != "" && hasdoc && mods_ok) status = "done"
+    declared_partial = hasdoc && (system("grep -q \"<!-- status: partial -->\" " doc) == 0)
+    if (e != "" && hasdoc && mods_ok && !declared_partial) status = "done"
     else if (e != "" || hasdoc || any_mod) status = "partial"
     else status = "planned"
     count[status]++
@@ -78,7 +81,8 @@ END {
     print "fails when this page is stale."
     print ""
     print "Status: **done** = example, lesson page and module page all exist;"
-    print "**partial** = some exist; **planned** = none yet."
+    print "**partial** = some exist, or the lesson page says only part of the"
+    print "lesson is built yet; **planned** = none yet."
     print ""
     printf "Totals: %d lessons, %d done, %d partial, %d planned.\n", total, count["done"], count["partial"], count["planned"]
     printf "%s", rows
