@@ -15,5 +15,8 @@
 #include "curriculum/rc.h"
 #include "curriculum/str.h"
 #include "curriculum/sync.h"
+#include "curriculum/trait.h"
+#include "curriculum/vec.h"
+#include "curriculum/map.h"
 
 #endif /* CURRICULUM_H */

@@ -7,7 +7,7 @@ set -eu
 
 PKGS="make gcc clang libclang-rt-14-dev pkg-config gawk
 libcriterion-dev liburing-dev libjemalloc-dev libuv1-dev libmimalloc-dev
-gnuplot-nox"
+gnuplot-nox uthash-dev"
 
 missing=""
 for p in $PKGS; do
