@@ -382,12 +382,22 @@ static inline int cur__vec_log2(ptrdiff_t n)
         return 0;                                                            \
     }                                                                        \
                                                                              \
+    /* Growth passes values, not v: if v's address escaped into the     \
+     * out-of-line call, its fields would live in memory and every       \
+     * element store could alias len, costing a reload per push.         \
+     */                                                                      \
     CUR__VEC_FN int name##_push(name##_t *v, __typeof__(T) x)                \
     {                                                                        \
         CUR_ASSERT(v != NULL);                                               \
         if (CUR_UNLIKELY(v->len == v->cap)) {                                \
-            int rc = name##__grow(v, 1, false);                              \
+            void *p = v->data;                                               \
+            ptrdiff_t cap = v->cap;                                          \
+            int rc = cur__vec_grow(v->alloc, p, v->len, cap, 1,              \
+                                   CUR_SIZEOF(T), false, &p, &cap);          \
             if (rc != 0) return rc;                                          \
+            v->data = (__typeof__(T) *)p;                                    \
+            v->cap = cap;                                                    \
+            v->gen++;                                                        \
         }                                                                    \
         v->data[v->len++] = x;                                               \
         if (CUR_DEBUG >= 1) v->gen++;                                        \
