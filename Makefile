@@ -134,6 +134,91 @@ unit: $(UNIT)
 headers: $(HEADER_CHECKS) $(B)/headers/all.o
 	@echo "headers: $(words $(HEADER_CHECKS) x) passed, 0 failed"
 
+# --- generators (tools/) ---
+# Host programs the build runs (lessons adv-3.1 and adv-4.2):
+#   tools/gen_tables  writes $(B)/gen/crc32c_table.h, the CRC-32C tables
+#                     that src/crc.c compiles in (a table computed at build
+#                     time, where Rust would use const evaluation);
+#   tools/derive      reads structs marked CUR_DERIVE(json) in a header and
+#                     writes NAME_json.h and NAME_json.c with their JSON
+#                     functions: for each tests/derive/*.h fixture (not the
+#                     bad_*.h ones, which must fail) and for the adv-4.2
+#                     example's header.
+# The tools are built with the same flags as everything else, sanitizers
+# included, so that the sanitized `make check` also checks the generators.
+GEN := $(B)/gen
+GEN_TABLES := $(B)/tools/gen_tables
+DERIVE := $(B)/tools/derive
+DERIVE_FIXTURES := $(filter-out tests/derive/bad_%,$(sort $(wildcard tests/derive/*.h)))
+DERIVE_TEST_HDR := $(DERIVE_FIXTURES:tests/derive/%.h=$(GEN)/derive/%_json.h)
+DERIVE_TEST_OBJ := $(DERIVE_FIXTURES:tests/derive/%.h=$(GEN)/derive/%_json.o)
+ADV42 := adv-4.2-derive-serialization
+
+$(B)/tools/%: tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MF $@.d -o $@ $<
+
+$(GEN)/crc32c_table.h: $(GEN_TABLES)
+	@mkdir -p $(@D)
+	$(GEN_TABLES) -o $@ crc32c
+
+$(B)/obj/crc.o: $(GEN)/crc32c_table.h
+$(B)/obj/crc.o: LIB_CFLAGS += -I$(GEN)
+
+# One derive run writes both files (a pattern rule with two targets).
+$(GEN)/derive/%_json.h $(GEN)/derive/%_json.c: tests/derive/%.h $(DERIVE)
+	@mkdir -p $(@D)
+	$(DERIVE) -o $(GEN)/derive/$*_json --include $*.h $<
+
+$(GEN)/derive/%_json.o: $(GEN)/derive/%_json.c $(GEN)/derive/%_json.h
+	$(CC) $(ALL_CFLAGS) -Itests/derive -c $< -o $@
+
+$(GEN)/examples/%_json.h $(GEN)/examples/%_json.c: examples/%.h $(DERIVE)
+	@mkdir -p $(@D)
+	$(DERIVE) -o $(GEN)/examples/$*_json --include $*.h $<
+
+$(GEN)/examples/%_json.o: $(GEN)/examples/%_json.c $(GEN)/examples/%_json.h
+	$(CC) $(ALL_CFLAGS) -Iexamples -c $< -o $@
+
+# Keep the generated sources (make deletes intermediate files otherwise):
+# they are there to be read.
+.SECONDARY: $(DERIVE_TEST_HDR) $(DERIVE_TEST_HDR:.h=.c) \
+            $(GEN)/examples/$(ADV42)_json.h $(GEN)/examples/$(ADV42)_json.c
+
+# Tests: test_derive links the generated code of every fixture. Extra
+# prerequisites land after $(STATIC) in the link rule's $^, so the archive
+# is named once more after them (GNU ld scans an archive only where it
+# appears on the command line).
+ifneq ($(filter tests/test_derive.c,$(TEST_SRC)),)
+$(UNIT): $(DERIVE_TEST_OBJ)
+$(UNIT): LDLIBS_LIB := $(STATIC) $(LDLIBS_LIB)
+endif
+$(B)/tests/test_derive.o: $(DERIVE_TEST_HDR)
+$(B)/tests/test_derive.o: ALL_CFLAGS += -I$(GEN)/derive -Itests/derive
+$(B)/tests/test_crc.o: $(GEN)/crc32c_table.h
+$(B)/tests/test_crc.o: ALL_CFLAGS += -I$(GEN)
+
+# Examples: adv-3.1 prints from the generated table; adv-4.2 links the
+# code derived from its header (an explicit rule, which wins over the
+# pattern rule for examples).
+$(B)/examples/adv-3.1-const-evaluation: $(GEN)/crc32c_table.h
+$(B)/examples/adv-3.1-const-evaluation: ALL_CFLAGS += -I$(GEN)
+
+$(B)/examples/$(ADV42): examples/$(ADV42).c $(GEN)/examples/$(ADV42)_json.o $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iexamples -I$(GEN)/examples -MF $@.d -o $@ $< \
+	    $(GEN)/examples/$(ADV42)_json.o $(STATIC) $(LDLIBS_LIB)
+
+# The generators' bad inputs: each tests/derive/bad_*.h must make derive
+# fail with the message its `expect:` line names; gen_tables must refuse
+# bad arguments.
+.PHONY: derive-bad
+derive-bad: $(DERIVE) $(GEN_TABLES)
+	@$(SAN_ENV) tests/derive/run-bad.sh $(DERIVE) $(GEN_TABLES)
+
+check: derive-bad
+# --- end generators ---
+
 # --- running ------------------------------------------------------------------
 SAN_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -145,7 +230,13 @@ run-unit: $(UNIT)
 run-examples: $(EXAMPLES)
 	@$(SAN_ENV) scripts/run-examples.sh $(B)/examples
 
-check: headers run-unit run-examples docs-check
+check: headers run-unit run-examples docs-check generics-check
+
+# Newtypes must compile to the same code as their raw types, and unmet
+# trait bounds must fail to compile with the documented message.
+.PHONY: generics-check
+generics-check:
+	@CC="$(CC)" tests/check_generics.sh
 
 tsan:
 	@$(MAKE) --no-print-directory SANITIZE=thread stress-build

@@ -18,5 +18,7 @@
 #include "curriculum/trait.h"
 #include "curriculum/vec.h"
 #include "curriculum/map.h"
+#include "curriculum/crc.h"
+#include "curriculum/json.h"
 
 #endif /* CURRICULUM_H */
