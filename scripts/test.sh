@@ -37,7 +37,7 @@ stage() {
     start=$(date +%s)
     if "$@" > "$log" 2>&1; then rc=0; else rc=$?; fi
     # Show results and failures, not compiler command lines.
-    grep -E 'passed|failed|FAIL|Synthesis|\[FAIL\]|error|warning|ERROR|panicked|docs-check|stress ' "$log" | grep -v '^\(cc\|gcc\|clang\) ' | tail -40
+    grep -E ' passed, |FAIL|Synthesis|error:|warning:|ERROR|docs-check|^stress ' "$log" | grep -v '^\(cc\|gcc\|clang\) ' | tail -40
     count "$log"
     if [ $rc -ne 0 ]; then
         echo "--- $name FAILED (exit $rc); last lines of its log:"
