@@ -7,7 +7,7 @@ set -eu
 
 PKGS="make gcc clang libclang-rt-14-dev pkg-config gawk
 libcriterion-dev liburing-dev libjemalloc-dev libuv1-dev libmimalloc-dev
-gnuplot-nox uthash-dev"
+gnuplot-nox uthash-dev libcjson1 zlib1g"
 
 missing=""
 for p in $PKGS; do

@@ -21,21 +21,13 @@
 #include "all_types_json.h"
 #include "nested_json.h"
 #include "support/alloc.h"
+#include "support/rng.h"
 #include "syntax_json.h"
 
 static const cur_alloc_t *const A = &cur_test_alloc;
 
 static ptrdiff_t slen(const char *s) { return (ptrdiff_t)strlen(s); }
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 /* The JSON of a to_json call, as a C string in a buffer (test helper). */
 static char json_buf[8192];

@@ -20,24 +20,13 @@
 #include <unistd.h>
 
 #include "support/alloc.h"
+#include "support/rng.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static uint64_t rng_state;
 
-static void rng_seed(uint64_t seed) { rng_state = seed ? seed : 1; }
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
-
-static ptrdiff_t rng_below(ptrdiff_t n) { return (ptrdiff_t)(rng() % (uint64_t)n); }
 
 static ptrdiff_t slen(const char *s) { return (ptrdiff_t)strlen(s); }
 

@@ -24,23 +24,11 @@
 #include <string.h>
 
 #include "support/alloc.h"
+#include "support/rng.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
-
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t seed) { rng_state = seed ? seed : 1; }
-
-static uint64_t rng(void)
-{
-    /* xorshift64* */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 static void quiet_hook(const cur_panic_info_t *info, void *ctx)
 {
@@ -53,33 +41,6 @@ static void setup(void)
     cur_test_alloc_reset();
     cur_panic_set_hook(quiet_hook, NULL, NULL, NULL);
 }
-
-/* The test allocator refusing anything above 1 MiB (see test_vec.c). */
-#define LIMIT (1 << 20)
-
-static void *lim_alloc(void *ctx, ptrdiff_t size)
-{
-    (void)ctx;
-    return size > LIMIT ? NULL : cur_test_alloc.alloc(cur_test_alloc.ctx, size);
-}
-
-static void *lim_resize(void *ctx, void *p, ptrdiff_t old_size,
-                        ptrdiff_t new_size)
-{
-    (void)ctx;
-    return new_size > LIMIT ? NULL
-                            : cur_test_alloc.resize(cur_test_alloc.ctx, p,
-                                                    old_size, new_size);
-}
-
-static void lim_release(void *ctx, void *p, ptrdiff_t size)
-{
-    (void)ctx;
-    cur_test_alloc.release(cur_test_alloc.ctx, p, size);
-}
-
-static const cur_alloc_t lim_alloc_hook = {lim_alloc, lim_resize, lim_release,
-                                           NULL};
 
 /* Deliberately bad hashes. */
 static uint64_t hash_mod7(const uint64_t *k, uint64_t seed)
@@ -432,7 +393,7 @@ Test(map, capacity_and_reserve, .init = setup)
 Test(map, bad_sizes_are_errors_and_change_nothing, .init = setup)
 {
     map_good_t m;
-    map_good_init(&m, &lim_alloc_hook);
+    map_good_init(&m, &cur_test_alloc_limited);
     cr_assert_eq(map_good_reserve(&m, -1), CUR_EINVAL);
     cr_assert_eq(map_good_reserve(&m, PTRDIFF_MIN), CUR_EINVAL);
     cr_assert_eq(map_good_reserve(&m, PTRDIFF_MAX), CUR_EOVERFLOW);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "support/alloc.h"
+#include "support/rng.h"
 
 /*
  * Internals of src/str.c, declared there, tested alone here: the linear
@@ -31,56 +32,9 @@
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t seed) { rng_state = seed ? seed : 1; }
-
-static uint64_t rng(void)
-{
-    /* xorshift64* */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
-
-static ptrdiff_t rng_below(ptrdiff_t n)
-{
-    return (ptrdiff_t)(rng() % (uint64_t)n);
-}
 
 static cur_str_t S(const char *p, ptrdiff_t n) { return (cur_str_t){p, n}; }
 
-/*
- * The test allocator, refusing anything above 1 MiB: an impossible size
- * fails the way a real allocator fails, without asking the sanitizer's
- * malloc for exabytes (which ASan reports as an error of its own).
- */
-#define LIMIT (1 << 20)
-
-static void *lim_alloc(void *ctx, ptrdiff_t size)
-{
-    (void)ctx;
-    return size > LIMIT ? NULL : cur_test_alloc.alloc(cur_test_alloc.ctx, size);
-}
-
-static void *lim_resize(void *ctx, void *p, ptrdiff_t old_size,
-                        ptrdiff_t new_size)
-{
-    (void)ctx;
-    return new_size > LIMIT ? NULL
-                            : cur_test_alloc.resize(cur_test_alloc.ctx, p,
-                                                    old_size, new_size);
-}
-
-static void lim_release(void *ctx, void *p, ptrdiff_t size)
-{
-    (void)ctx;
-    cur_test_alloc.release(cur_test_alloc.ctx, p, size);
-}
-
-static const cur_alloc_t limited_alloc = {lim_alloc, lim_resize, lim_release,
-                                          NULL};
 
 static bool str_is(cur_str_t s, const char *want)
 {
@@ -1265,7 +1219,7 @@ Test(str, reserve_makes_room_for_pushes)
 Test(str, reserve_rejects_bad_sizes)
 {
     cur_string_t s;
-    cur_string_init(&s, &limited_alloc);
+    cur_string_init(&s, &cur_test_alloc_limited);
     cr_assert_eq(cur_string_reserve(&s, -1), CUR_EINVAL);
     cr_assert_eq(cur_string_reserve(&s, PTRDIFF_MAX), CUR_EOVERFLOW,
                  "no room for the NUL");

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "support/alloc.h"
+#include "support/rng.h"
 
 /* ------------------------------------------------------------------------ */
 /* Fixtures                                                                 */
@@ -1472,20 +1473,6 @@ Test(trait, static_pipeline_matches_the_dynamic_one, .init = setup)
 /* Differential: random pipelines against a plain model                     */
 /* ------------------------------------------------------------------------ */
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
-
-static ptrdiff_t rng_below(ptrdiff_t n)
-{
-    return (ptrdiff_t)(rng() % (uint64_t)n);
-}
 
 /* The model: a sequence of n items of size bytes each. */
 typedef struct seq {

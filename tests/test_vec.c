@@ -22,28 +22,12 @@
 #include <string.h>
 
 #include "support/alloc.h"
+#include "support/rng.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t seed) { rng_state = seed ? seed : 1; }
-
-static uint64_t rng(void)
-{
-    /* xorshift64* */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
-
-static ptrdiff_t rng_below(ptrdiff_t n)
-{
-    return (ptrdiff_t)(rng() % (uint64_t)n);
-}
 
 static void quiet_hook(const cur_panic_info_t *info, void *ctx)
 {
@@ -57,36 +41,6 @@ static void setup(void)
     cur_panic_set_hook(quiet_hook, NULL, NULL, NULL);
 }
 
-/*
- * The test allocator, refusing anything above 1 MiB: an impossible size
- * fails the way a real allocator fails, without asking the sanitizer's
- * malloc for exabytes (which ASan reports as an error of its own).
- */
-#define LIMIT (1 << 20)
-
-static void *lim_alloc(void *ctx, ptrdiff_t size)
-{
-    (void)ctx;
-    return size > LIMIT ? NULL : cur_test_alloc.alloc(cur_test_alloc.ctx, size);
-}
-
-static void *lim_resize(void *ctx, void *p, ptrdiff_t old_size,
-                        ptrdiff_t new_size)
-{
-    (void)ctx;
-    return new_size > LIMIT ? NULL
-                            : cur_test_alloc.resize(cur_test_alloc.ctx, p,
-                                                    old_size, new_size);
-}
-
-static void lim_release(void *ctx, void *p, ptrdiff_t size)
-{
-    (void)ctx;
-    cur_test_alloc.release(cur_test_alloc.ctx, p, size);
-}
-
-static const cur_alloc_t lim_alloc_hook = {lim_alloc, lim_resize, lim_release,
-                                           NULL};
 
 /* Element types of sizes 1, 3, 4 and 24. */
 typedef struct rgb {
@@ -522,7 +476,7 @@ Test(vec, negative_sizes_are_einval, .init = setup)
 Test(vec, overflowing_counts_are_eoverflow, .init = setup)
 {
     vec_big_t v;
-    vec_big_init(&v, &lim_alloc_hook);
+    vec_big_init(&v, &cur_test_alloc_limited);
     cr_assert_eq(vec_big_reserve(&v, PTRDIFF_MAX), CUR_EOVERFLOW);
     cr_assert_eq(vec_big_reserve(&v, PTRDIFF_MAX / 24 + 1), CUR_EOVERFLOW);
     cr_assert_eq(vec_big_reserve_exact(&v, PTRDIFF_MAX / 24 + 1),
@@ -534,7 +488,7 @@ Test(vec, overflowing_counts_are_eoverflow, .init = setup)
     cr_assert_eq(v.len, 1);
     cr_assert(eq_big(v.data[0], make_big(1)));
     vec_big_t w;
-    cr_assert_eq(vec_big_with_capacity(&w, &lim_alloc_hook, PTRDIFF_MAX / 8),
+    cr_assert_eq(vec_big_with_capacity(&w, &cur_test_alloc_limited, PTRDIFF_MAX / 8),
                  CUR_EOVERFLOW);
     vec_big_destroy(&w);
     vec_big_destroy(&v);
@@ -544,9 +498,9 @@ Test(vec, overflowing_counts_are_eoverflow, .init = setup)
 Test(vec, impossible_but_representable_sizes_are_enomem, .init = setup)
 {
     vec_i32_t v;
-    vec_i32_init(&v, &lim_alloc_hook);
+    vec_i32_init(&v, &cur_test_alloc_limited);
     cr_assert_eq(vec_i32_push(&v, 3), 0);
-    cr_assert_eq(vec_i32_reserve(&v, LIMIT), CUR_ENOMEM);
+    cr_assert_eq(vec_i32_reserve(&v, (ptrdiff_t)1 << 20), CUR_ENOMEM);
     cr_assert_eq(vec_i32_reserve_exact(&v, PTRDIFF_MAX / 8), CUR_ENOMEM);
     cr_assert_eq(v.len, 1);
     cr_assert_eq(v.data[0], 3);
@@ -651,8 +605,22 @@ static void *scribble_resize(void *ctx, void *p, ptrdiff_t old_size,
     return q;
 }
 
-static const cur_alloc_t scribble_hook = {lim_alloc, scribble_resize,
-                                          lim_release, NULL};
+static void *scribble_alloc(void *ctx, ptrdiff_t size)
+{
+    return cur_test_alloc.alloc(ctx, size);
+}
+
+static void scribble_release(void *ctx, void *p, ptrdiff_t size)
+{
+    cur_test_alloc.release(ctx, p, size);
+}
+
+static const cur_alloc_t scribble_hook = {
+    .alloc = scribble_alloc,
+    .resize = scribble_resize,
+    .release = scribble_release,
+    .ctx = NULL,
+};
 
 Test(vec, extend_from_its_own_elements_across_growth, .init = setup)
 {

@@ -135,3 +135,23 @@ void cur_test_alloc_reset(void)
     cur_test_fail_at(0, false);
     atomic_store(&calls, 0);
 }
+
+#define LIMIT ((ptrdiff_t)1 << 20)
+
+static void *lim_alloc(void *ctx, ptrdiff_t size)
+{
+    return size > LIMIT ? NULL : t_alloc(ctx, size);
+}
+
+static void *lim_resize(void *ctx, void *ptr, ptrdiff_t old_size,
+                        ptrdiff_t new_size)
+{
+    return new_size > LIMIT ? NULL : t_resize(ctx, ptr, old_size, new_size);
+}
+
+const cur_alloc_t cur_test_alloc_limited = {
+    .alloc = lim_alloc,
+    .resize = lim_resize,
+    .release = t_release,
+    .ctx = NULL,
+};

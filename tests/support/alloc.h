@@ -20,6 +20,14 @@
 /* The hook to pass as `const cur_alloc_t *`. */
 extern const cur_alloc_t cur_test_alloc;
 
+/*
+ * cur_test_alloc_limited: cur_test_alloc refusing any block above 1 MiB, so
+ * that a test of an impossible size fails the way a real allocator fails,
+ * without asking the sanitizer's malloc for exabytes (which ASan reports as
+ * an error of its own). Counts into the same live totals.
+ */
+extern const cur_alloc_t cur_test_alloc_limited;
+
 /* Live bytes and live allocations made through cur_test_alloc. */
 ptrdiff_t cur_test_live_bytes(void);
 ptrdiff_t cur_test_live_count(void);
