@@ -36,6 +36,7 @@
 #include <curriculum/num.h>
 #include <curriculum/panic.h>
 
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -1386,9 +1387,20 @@ static int format_real(double v, bool is_float, char buf[40])
 {
     locale_t c = c_locale();
     locale_t old = c ? uselocale(c) : (locale_t)0;
-    int lo = 1, hi = is_float ? 9 : 17;
+    /*
+     * The shortest round-trip form. Distinct decimals of DBL_DIG (15)
+     * significant digits map to distinct normal doubles, so if the 15-digit
+     * form (which %g strips of trailing zeros) reads back as v, no shorter
+     * form can differ from it: it is the shortest, found with one format
+     * and one parse. Otherwise 16 or 17 digits are needed, and 17 always
+     * round-trips. Floats: FLT_DIG (6) to 9. Subnormals have fewer bits
+     * than that argument needs, so they take a binary search over 1..max.
+     */
+    int max = is_float ? 9 : 17;
+    bool subnormal = v != 0 && fabs(v) < (is_float ? FLT_MIN : DBL_MIN);
+    int lo = subnormal ? 1 : (is_float ? FLT_DIG : DBL_DIG), hi = max;
     while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
+        int mid = subnormal ? lo + (hi - lo) / 2 : lo;
         snprintf(buf, 40, "%.*g", mid, v);
         bool same = is_float ? strtof(buf, NULL) == (float)v
                              : strtod(buf, NULL) == v;

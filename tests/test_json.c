@@ -1388,3 +1388,80 @@ Test(json, array_alloc)
     cur_json_array_free(&cur_test_alloc, NULL, 0, 8);
     cr_assert_eq(cur_test_live_bytes(), 0);
 }
+
+/* The shortest round-trip form by brute force: fewest %g digits that read
+ * back as v. The writer takes a shortcut for normal values (see
+ * format_real); this checks that it matches. */
+static void shortest_reference(double v, bool is_float, char *out)
+{
+    for (int p = 1; p <= (is_float ? 9 : 17); p++) {
+        snprintf(out, 40, "%.*g", p, v);
+        bool same = is_float ? strtof(out, NULL) == (float)v
+                             : strtod(out, NULL) == v;
+        if (same) return;
+    }
+}
+
+static void written(double v, bool is_float, char *out)
+{
+    cur_string_t s;
+    cur_json_writer_t w;
+    cur_string_init(&s, &cur_test_alloc);
+    cr_assert_eq(cur_json_writer_init(&w, &s, 0), 0);
+    if (is_float)
+        cr_assert_eq(cur_json_write_float(&w, (float)v), 0);
+    else
+        cr_assert_eq(cur_json_write_double(&w, v), 0);
+    cr_assert_eq(cur_json_writer_finish(&w), 0);
+    snprintf(out, 64, "%s", cur_string_cstr(&s));
+    cur_string_destroy(&s);
+}
+
+/* Significant digits of a number's text, ignoring leading and trailing
+ * zeros, so that "510" (printed in full) and "5.1e+02" both count 2. */
+static int significant_digits(const char *t)
+{
+    char d[64];
+    int n = 0;
+    for (; *t && *t != 'e' && n < 63; t++)
+        if (*t >= '0' && *t <= '9' && (n > 0 || *t != '0')) d[n++] = *t;
+    while (n > 0 && d[n - 1] == '0') n--;
+    return n;
+}
+
+Test(json, shortest_double_form_matches_brute_force)
+{
+    rng_seed(0x5eed);
+    for (int i = 0; i < 20000; i++) {
+        uint64_t bits = rng();
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (!isfinite(v)) continue;
+        if (i % 4 == 0) v = (double)(int64_t)(rng() % 2000001) / 1000.0; /* short decimals */
+        if (i % 8 == 1) v = ldexp((double)(rng() % 1000), -1074);        /* subnormals */
+        char got[64], want[40];
+        written(v, false, got);
+        shortest_reference(v, false, want);
+        cr_assert(strtod(got, NULL) == v, "%.17g printed as %s", v, got);
+        /* Integers below 10^17 are printed in full by design (no
+         * exponent), which may take one digit more than the shortest. */
+        if (strpbrk(got, ".e"))
+            cr_assert_leq(significant_digits(got), significant_digits(want),
+                          "%.17g: wrote %s, shortest is %s", v, got, want);
+    }
+    for (int i = 0; i < 20000; i++) {
+        uint32_t bits = (uint32_t)rng();
+        float f;
+        memcpy(&f, &bits, sizeof f);
+        if (!isfinite(f)) continue;
+        char got[64], want[40];
+        written(f, true, got);
+        shortest_reference(f, true, want);
+        cr_assert(strtof(got, NULL) == f, "%.9g printed as %s", (double)f, got);
+        if (strpbrk(got, ".e"))
+            cr_assert_leq(significant_digits(got), significant_digits(want),
+                          "%.9g: wrote %s, shortest is %s", (double)f, got,
+                          want);
+    }
+    cr_assert_eq(cur_test_live_bytes(), 0);
+}
