@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "support/alloc.h"
+#include "support/quiet.h"
 
 #if CUR__ARENA_ASAN
 #include <sanitizer/asan_interface.h>
@@ -795,12 +796,6 @@ Test(arena, oom_policy_abort_aborts, .signal = SIGABRT)
     cr_assert_eq(cur_test_live_bytes(), 0);
 }
 
-static void quiet_hook(const cur_panic_info_t *info, void *ctx)
-{
-    (void)info;
-    (void)ctx;
-}
-
 static void alloc_big(void *arg)
 {
     (void)CUR_ARENA_NEW_ARRAY((cur_arena_t *)arg, char, 10 * SMALL_CHUNK);
@@ -811,7 +806,7 @@ Test(arena, oom_policy_abort_is_a_panic_a_boundary_can_stop)
     cur_arena_t a;
     init_small(&a);
     cur_arena_set_oom(&a, CUR_ARENA_OOM_ABORT, NULL);
-    cur_panic_set_hook(quiet_hook, NULL, NULL, NULL);
+    cur_panic_set_hook(cur_test_quiet_hook, NULL, NULL, NULL);
     cur_test_fail_at(1, true);
     cur_panic_info_t info;
     int rc = cur_catch_unwind(alloc_big, &a, &info);

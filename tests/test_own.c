@@ -9,6 +9,7 @@
 #include <curriculum/panic.h>
 
 #include "support/alloc.h"
+#include "support/quiet.h"
 
 /* --- fixtures ------------------------------------------------------------- */
 
@@ -75,17 +76,11 @@ static int failing_clone(void *dst, const void *src, const cur_alloc_t *a)
     return CUR_EINVAL;
 }
 
-static void quiet_hook(const cur_panic_info_t *info, void *ctx)
-{
-    (void)info;
-    (void)ctx;
-}
-
 static void setup(void)
 {
     counting_drops = 0;
     cur_test_alloc_reset();
-    cur_panic_set_hook(quiet_hook, NULL, NULL, NULL);
+    cur_panic_set_hook(cur_test_quiet_hook, NULL, NULL, NULL);
 }
 
 /* --- type descriptors ----------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include <curriculum/rc.h>
 
 #include "support/alloc.h"
+#include "support/quiet.h"
 
 /* --- fixtures ------------------------------------------------------------- */
 
@@ -43,17 +44,11 @@ static const cur_type_t tracked_type =
     CUR_TYPE_INIT(tracked_t, tracked_drop, tracked_clone);
 static const cur_type_t int_type = CUR_TYPE_COPY_INIT(int);
 
-static void quiet_hook(const cur_panic_info_t *info, void *ctx)
-{
-    (void)info;
-    (void)ctx;
-}
-
 static void setup(void)
 {
     atomic_store(&drops, 0);
     cur_test_alloc_reset();
-    cur_panic_set_hook(quiet_hook, NULL, NULL, NULL);
+    cur_panic_set_hook(cur_test_quiet_hook, NULL, NULL, NULL);
 }
 
 static cur_rc_t *new_rc(int v)

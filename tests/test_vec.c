@@ -22,23 +22,17 @@
 #include <string.h>
 
 #include "support/alloc.h"
+#include "support/quiet.h"
 #include "support/rng.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-
-static void quiet_hook(const cur_panic_info_t *info, void *ctx)
-{
-    (void)info;
-    (void)ctx;
-}
-
 static void setup(void)
 {
     cur_test_alloc_reset();
-    cur_panic_set_hook(quiet_hook, NULL, NULL, NULL);
+    cur_panic_set_hook(cur_test_quiet_hook, NULL, NULL, NULL);
 }
 
 
