@@ -26,6 +26,7 @@
  * and on every record; any disagreement exits 1 rather than time a bug.
  */
 #include "harness.h"
+#include "../tests/support/rng.h"
 
 #include <curriculum/crc.h>
 #include <dlfcn.h>
@@ -42,15 +43,6 @@ enum {
 
 /* --- input ---------------------------------------------------------------- */
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 /* 64-byte aligned, like a page-cache or mmap'd log buffer. */
 static unsigned char buf[BUF_BYTES] __attribute__((aligned(64)));

@@ -42,6 +42,7 @@
  * Any failure exits 1 rather than time a bug.
  */
 #include "harness.h"
+#include "../tests/support/rng.h"
 
 #include <curriculum/json.h>
 #include <curriculum/str.h>
@@ -92,15 +93,6 @@ static const struct small {
     .path = "C:\\Users\\ada",
 };
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 static void *xmalloc(size_t n)
 {

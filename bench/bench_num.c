@@ -22,6 +22,7 @@
  * timing; a disagreement aborts the suite (exit 1) rather than time a bug.
  */
 #include "harness.h"
+#include "../tests/support/rng.h"
 
 #include <curriculum/num.h>
 #include <errno.h>
@@ -32,15 +33,6 @@
 
 /* --- inputs --------------------------------------------------------------- */
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 /* --- sum-checked ---------------------------------------------------------- */
 

@@ -20,6 +20,8 @@
  * timing; a disagreement aborts the suite (exit 1) rather than time a bug.
  */
 #include "harness.h"
+#include "../tests/support/rng.h"
+#include "../tests/support/utf8_ref.h"
 
 #include <curriculum/str.h>
 #include <locale.h>
@@ -31,15 +33,6 @@
 /* --- inputs -----------------------------------------------------------------
  */
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 static const char *const ascii_words[] = {
     "the", "of", "and", "a", "to", "in", "is", "you", "that", "it", "he",
@@ -197,38 +190,6 @@ static bool group_split_lines(bench_t *b)
 /* --- utf8-validate
  * ------------------------------------------------------------ */
 
-/* Byte-at-a-time validation from the definition: decode the sequence its
- * lead byte announces, then reject overlongs, surrogates, > U+10FFFF. */
-static ptrdiff_t naive_valid_up_to(const unsigned char *p, ptrdiff_t n)
-{
-    ptrdiff_t i = 0;
-    while (i < n) {
-        unsigned c = p[i];
-        int len;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2, cp = c & 0x1F, min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3, cp = c & 0x0F, min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4, cp = c & 0x07, min = 0x10000;
-        } else {
-            return i;
-        }
-        if (n - i < len) return i;
-        for (int k = 1; k < len; k++) {
-            if ((p[i + k] & 0xC0) != 0x80) return i;
-            cp = (cp << 6) | (p[i + k] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += len;
-    }
-    return n;
-}
 
 typedef struct utf8_state {
     const char *p;
@@ -267,7 +228,7 @@ static void run_utf8_naive(void *state, int64_t iters)
 {
     const utf8_state_t *st = state;
     for (int64_t i = 0; i < iters; i++) {
-        ptrdiff_t up = naive_valid_up_to((const unsigned char *)st->p, st->n);
+        ptrdiff_t up = ref_valid_up_to((const unsigned char *)st->p, st->n);
         bench_black_box(up);
         bench_clobber();
     }
@@ -293,7 +254,7 @@ static bool group_utf8_validate(bench_t *b)
 
     ptrdiff_t up = -1;
     if (cur_utf8_validate(text, len, &up) != 0 || up != len ||
-        naive_valid_up_to((const unsigned char *)text, len) != len ||
+        ref_valid_up_to((const unsigned char *)text, len) != len ||
         (st.loc && valid_mbrtowc(&st) != len)) {
         fprintf(stderr, "bench_str: utf8-validate: implementations disagree\n");
         return false;

@@ -12,6 +12,8 @@
 /* The generated table (-I$(B)/gen), to check it against the definition. */
 #include "crc32c_table.h"
 
+#include "support/rng.h"
+
 /* Internal (src/crc.c): one path alone, 0 tables, 1 SSE4.2; -2 if this
  * machine cannot run it. */
 int64_t cur__crc32c_path(uint32_t crc, const void *data, ptrdiff_t len,
@@ -27,16 +29,6 @@ static uint32_t ref_crc32c(uint32_t crc, const unsigned char *p, ptrdiff_t n)
             crc = (crc & 1u) ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
     }
     return ~crc;
-}
-
-static uint64_t rng_state = 88172645463325252ull;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
 }
 
 Test(crc, check_value)

@@ -19,6 +19,7 @@
 
 #include "support/alloc.h"
 #include "support/rng.h"
+#include "support/utf8_ref.h"
 
 /*
  * Internals of src/str.c, declared there, tested alone here: the linear
@@ -41,37 +42,6 @@ static bool str_is(cur_str_t s, const char *want)
     return cur_str_eq(s, cur_str_from_cstr(want));
 }
 
-/* Reference: the valid_up_to of p[0..n), from the definition of UTF-8. */
-static ptrdiff_t ref_valid_up_to(const unsigned char *p, ptrdiff_t n)
-{
-    ptrdiff_t i = 0;
-    while (i < n) {
-        unsigned c = p[i];
-        int len;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2, cp = c & 0x1F, min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3, cp = c & 0x0F, min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4, cp = c & 0x07, min = 0x10000;
-        } else {
-            return i;
-        }
-        if (n - i < len) return i;
-        for (int k = 1; k < len; k++) {
-            if ((p[i + k] & 0xC0) != 0x80) return i;
-            cp = (cp << 6) | (p[i + k] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += len;
-    }
-    return n;
-}
 
 /*
  * Reference: true if p[0..k) is a proper prefix of some valid encoding:

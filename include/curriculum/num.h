@@ -93,28 +93,28 @@ _Static_assert((-1 & 3) == 3, "num.h needs two's complement integers");
  */
 #define CUR__NUM_BITS(T) ((uint32_t)(sizeof(T) * CHAR_BIT))
 
+/* checked_<op>: the overflow builtin, with out written only on success. */
+#define CUR__NUM_CHECKED_OP(PRE, SUF, T, op)                                 \
+    static inline CUR_NODISCARD bool PRE##checked_##op##SUF(T a, T b,        \
+                                                            T *out)          \
+    {                                                                        \
+        T r;                                                                 \
+        if (__builtin_##op##_overflow(a, b, &r)) return false;               \
+        *out = r;                                                            \
+        return true;                                                         \
+    }
+
+/* overflowing_<op>: the wrapped result always, true when it overflowed. */
+#define CUR__NUM_OVERFLOWING_OP(PRE, SUF, T, op)                             \
+    static inline bool PRE##overflowing_##op##SUF(T a, T b, T *out)          \
+    {                                                                        \
+        return __builtin_##op##_overflow(a, b, out);                         \
+    }
+
 #define CUR__NUM_COMMON(PRE, SUF, T, U, P)                                   \
-    static inline CUR_NODISCARD bool PRE##checked_add##SUF(T a, T b, T *out) \
-    {                                                                        \
-        T r;                                                                 \
-        if (__builtin_add_overflow(a, b, &r)) return false;                  \
-        *out = r;                                                            \
-        return true;                                                         \
-    }                                                                        \
-    static inline CUR_NODISCARD bool PRE##checked_sub##SUF(T a, T b, T *out) \
-    {                                                                        \
-        T r;                                                                 \
-        if (__builtin_sub_overflow(a, b, &r)) return false;                  \
-        *out = r;                                                            \
-        return true;                                                         \
-    }                                                                        \
-    static inline CUR_NODISCARD bool PRE##checked_mul##SUF(T a, T b, T *out) \
-    {                                                                        \
-        T r;                                                                 \
-        if (__builtin_mul_overflow(a, b, &r)) return false;                  \
-        *out = r;                                                            \
-        return true;                                                         \
-    }                                                                        \
+    CUR__NUM_CHECKED_OP(PRE, SUF, T, add)                                    \
+    CUR__NUM_CHECKED_OP(PRE, SUF, T, sub)                                    \
+    CUR__NUM_CHECKED_OP(PRE, SUF, T, mul)                                    \
     static inline CUR_NODISCARD bool PRE##checked_shl##SUF(T a, uint32_t n,  \
                                                          T *out)             \
     {                                                                        \
@@ -142,18 +142,9 @@ _Static_assert((-1 & 3) == 3, "num.h needs two's complement integers");
     {                                                                        \
         return (T)(U)((P)(U)a << (n & (CUR__NUM_BITS(T) - 1)));              \
     }                                                                        \
-    static inline bool PRE##overflowing_add##SUF(T a, T b, T *out)           \
-    {                                                                        \
-        return __builtin_add_overflow(a, b, out);                            \
-    }                                                                        \
-    static inline bool PRE##overflowing_sub##SUF(T a, T b, T *out)           \
-    {                                                                        \
-        return __builtin_sub_overflow(a, b, out);                            \
-    }                                                                        \
-    static inline bool PRE##overflowing_mul##SUF(T a, T b, T *out)           \
-    {                                                                        \
-        return __builtin_mul_overflow(a, b, out);                            \
-    }
+    CUR__NUM_OVERFLOWING_OP(PRE, SUF, T, add)                                \
+    CUR__NUM_OVERFLOWING_OP(PRE, SUF, T, sub)                                \
+    CUR__NUM_OVERFLOWING_OP(PRE, SUF, T, mul)
 
 /*
  * Signed: a right shift of a negative value is written as ~(~a >> n), which
