@@ -99,7 +99,7 @@ $(B)/tests/%.o: tests/%.c
 	$(CC) $(ALL_CFLAGS) -Itests -Isrc -c $< -o $@
 
 $(UNIT): $(TEST_SRC:tests/%.c=$(B)/tests/%.o) $(SUPPORT_SRC:tests/support/%.c=$(B)/support/%.o) $(STATIC)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcriterion $(LDLIBS_LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter-out $(STATIC),$^) $(STATIC) -lcriterion $(LDLIBS_LIB)
 
 $(B)/examples/%: examples/%.c $(STATIC)
 	@mkdir -p $(@D)
@@ -185,13 +185,10 @@ $(GEN)/examples/%_json.o: $(GEN)/examples/%_json.c $(GEN)/examples/%_json.h
 .SECONDARY: $(DERIVE_TEST_HDR) $(DERIVE_TEST_HDR:.h=.c) \
             $(GEN)/examples/$(ADV42)_json.h $(GEN)/examples/$(ADV42)_json.c
 
-# Tests: test_derive links the generated code of every fixture. Extra
-# prerequisites land after $(STATIC) in the link rule's $^, so the archive
-# is named once more after them (GNU ld scans an archive only where it
-# appears on the command line).
+# Tests: test_derive links the generated code of every fixture (the unit
+# link rule puts the archive after every object, so they resolve in it).
 ifneq ($(filter tests/test_derive.c,$(TEST_SRC)),)
 $(UNIT): $(DERIVE_TEST_OBJ)
-$(UNIT): LDLIBS_LIB := $(STATIC) $(LDLIBS_LIB)
 endif
 $(B)/tests/test_derive.o: $(DERIVE_TEST_HDR)
 $(B)/tests/test_derive.o: ALL_CFLAGS += -I$(GEN)/derive -Itests/derive

@@ -1010,16 +1010,23 @@ int cur_json_read_chars(cur_json_reader_t *r, const char *what, char *buf,
     return 0;
 }
 
-int cur_json_read_object(cur_json_reader_t *r, const char *what)
+/* Reads the next value, which must open a container of type open. */
+static int read_open(cur_json_reader_t *r, const char *what,
+                     cur_json_type_t open, const char *expected)
 {
     cur_json_token_t t;
     int rc = next_value(r, what, &t);
     if (rc < 0) return rc;
-    if (t.type != CUR_JSON_OBJECT_BEGIN)
+    if (t.type != open)
         return fail(r, t.offset, CUR_EINVAL,
-                    WHAT_FMT "expected an object, found %s", WHAT_ARG(what),
-                    kind_name(t.type));
+                    WHAT_FMT "expected %s, found %s", WHAT_ARG(what),
+                    expected, kind_name(t.type));
     return 0;
+}
+
+int cur_json_read_object(cur_json_reader_t *r, const char *what)
+{
+    return read_open(r, what, CUR_JSON_OBJECT_BEGIN, "an object");
 }
 
 int cur_json_read_key(cur_json_reader_t *r, cur_json_token_t *key)
@@ -1039,14 +1046,7 @@ int cur_json_read_key(cur_json_reader_t *r, cur_json_token_t *key)
 
 int cur_json_read_array(cur_json_reader_t *r, const char *what)
 {
-    cur_json_token_t t;
-    int rc = next_value(r, what, &t);
-    if (rc < 0) return rc;
-    if (t.type != CUR_JSON_ARRAY_BEGIN)
-        return fail(r, t.offset, CUR_EINVAL,
-                    WHAT_FMT "expected an array, found %s", WHAT_ARG(what),
-                    kind_name(t.type));
-    return 0;
+    return read_open(r, what, CUR_JSON_ARRAY_BEGIN, "an array");
 }
 
 int cur_json_array_next(cur_json_reader_t *r)

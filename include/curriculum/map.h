@@ -741,22 +741,32 @@ CUR_API uint64_t cur__map_siphash(const void *p, ptrdiff_t n, uint64_t k0,
         return (name##_iter_t){.map = m, .pos = 0, .gen = m->gen};           \
     }                                                                        \
                                                                              \
+    /* The next occupied slot at or after *pos, advancing *pos past it;    \
+     * -1 (and *pos = cap) when none is left. Shared by both iterators.  \
+     */                                                                      \
+    CUR__MAP_FN ptrdiff_t name##__next_slot(const name##_t *m,               \
+                                            ptrdiff_t *pos)                  \
+    {                                                                        \
+        for (ptrdiff_t i = *pos; i < m->cap; i++) {                          \
+            if (m->meta[i] != 0) {                                           \
+                *pos = i + 1;                                                \
+                return i;                                                    \
+            }                                                                \
+        }                                                                    \
+        *pos = m->cap;                                                       \
+        return -1;                                                           \
+    }                                                                        \
+                                                                             \
     CUR__MAP_FN bool name##_iter_next(name##_iter_t *it,                     \
                                       const __typeof__(K) **key,             \
                                       const __typeof__(V) **value)           \
     {                                                                        \
         CUR__ITER_CHECK(it->gen, it->map->gen, "map");                       \
-        const name##_t *m = it->map;                                         \
-        for (ptrdiff_t i = it->pos; i < m->cap; i++) {                       \
-            if (m->meta[i] != 0) {                                           \
-                if (key) *key = &m->slots[i].key;                            \
-                if (value) *value = &m->slots[i].value;                      \
-                it->pos = i + 1;                                             \
-                return true;                                                 \
-            }                                                                \
-        }                                                                    \
-        it->pos = m->cap;                                                    \
-        return false;                                                        \
+        ptrdiff_t i = name##__next_slot(it->map, &it->pos);                  \
+        if (i < 0) return false;                                             \
+        if (key) *key = &it->map->slots[i].key;                              \
+        if (value) *value = &it->map->slots[i].value;                        \
+        return true;                                                         \
     }                                                                        \
                                                                              \
     CUR__MAP_FN name##_iter_mut_t name##_iter_mut(name##_t *m)               \
@@ -770,17 +780,11 @@ CUR_API uint64_t cur__map_siphash(const void *p, ptrdiff_t n, uint64_t k0,
                                           __typeof__(V) **value)             \
     {                                                                        \
         CUR__ITER_CHECK(it->gen, it->map->gen, "map");                       \
-        name##_t *m = it->map;                                               \
-        for (ptrdiff_t i = it->pos; i < m->cap; i++) {                       \
-            if (m->meta[i] != 0) {                                           \
-                if (key) *key = &m->slots[i].key;                            \
-                if (value) *value = &m->slots[i].value;                      \
-                it->pos = i + 1;                                             \
-                return true;                                                 \
-            }                                                                \
-        }                                                                    \
-        it->pos = m->cap;                                                    \
-        return false;                                                        \
+        ptrdiff_t i = name##__next_slot(it->map, &it->pos);                  \
+        if (i < 0) return false;                                             \
+        if (key) *key = &it->map->slots[i].key;                              \
+        if (value) *value = &it->map->slots[i].value;                        \
+        return true;                                                         \
     }                                                                        \
     _Static_assert(1, "")
 
