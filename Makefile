@@ -251,6 +251,10 @@ test: deps
 # baseline into jemalloc.
 BENCH_LDLIBS ?=
 $(B)/bench/bench_arena: BENCH_LDLIBS += -ljemalloc
+
+# Per-module rules that do not fit the patterns above (extra link flags,
+# peer programs for the benchmarks) live in mk/<module>.mk.
+-include $(sort $(wildcard mk/*.mk))
 bench-build: $(BENCHES)
 
 bench: deps

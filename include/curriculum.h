@@ -15,6 +15,7 @@
 #include "curriculum/rc.h"
 #include "curriculum/str.h"
 #include "curriculum/sync.h"
+#include "curriculum/waker.h"
 #include "curriculum/trait.h"
 #include "curriculum/vec.h"
 #include "curriculum/map.h"

@@ -37,41 +37,12 @@
 #include <curriculum/sync.h>
 
 #include <limits.h>
-#include <linux/futex.h>
 #include <sched.h>
 #include <stdatomic.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core_int.h"
-
-/* --- futex ------------------------------------------------------------------ */
-
-/*
- * Sleeps while *word == expected, until woken, a signal, or the absolute
- * CLOCK_MONOTONIC deadline (NULL: none). Returns 0 when woken or the word
- * had changed (or on a signal: a spurious wakeup), CUR_ETIMEDOUT when the
- * deadline passed.
- */
-static int futex_wait(_Atomic uint32_t *word, uint32_t expected,
-                      const struct timespec *deadline)
-{
-    /* FUTEX_WAIT_BITSET takes an absolute timeout, on CLOCK_MONOTONIC
-     * unless FUTEX_CLOCK_REALTIME is given. */
-    long r = syscall(SYS_futex, (uint32_t *)word,
-                     FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected,
-                     deadline, NULL, FUTEX_BITSET_MATCH_ANY);
-    if (r < 0 && errno == ETIMEDOUT) return CUR_ETIMEDOUT;
-    return 0; /* woken, EAGAIN (value changed) or EINTR */
-}
-
-/* Wakes up to n sleepers; returns how many were woken. */
-static int futex_wake(_Atomic uint32_t *word, int n)
-{
-    long r = syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
-                     n, NULL, NULL, 0);
-    return r > 0 ? (int)r : 0;
-}
+#include "futex_int.h"
 
 /*
  * One more round of spinning before a contended locker sleeps: false once
@@ -125,7 +96,7 @@ mutex_lock_contended(cur_mutex_t *m)
             atomic_exchange_explicit(&m->state, M_CONTENDED,
                                      memory_order_acquire) == M_UNLOCKED)
             return;
-        futex_wait(&m->state, M_CONTENDED, NULL);
+        cur__futex_wait(&m->state, M_CONTENDED, NULL);
         s = mutex_spin(m);
     }
 }
@@ -144,7 +115,7 @@ static inline void mutex_release(cur_mutex_t *m)
     if (CUR_UNLIKELY(atomic_exchange_explicit(&m->state, M_UNLOCKED,
                                               memory_order_release) ==
                      M_CONTENDED))
-        futex_wake(&m->state, 1);
+        cur__futex_wake(&m->state, 1);
 }
 
 /* Drop during unwinding: poison, then release (the poison is published by
@@ -304,7 +275,7 @@ rw_read_contended(cur_rwlock_t *rw)
                 &rw->state, &s, s | RW_READERS_WAITING, memory_order_relaxed,
                 memory_order_relaxed))
             continue;
-        futex_wait(&rw->state, s | RW_READERS_WAITING, NULL);
+        cur__futex_wait(&rw->state, s | RW_READERS_WAITING, NULL);
         s = rw_spin_read(rw);
     }
 }
@@ -313,7 +284,7 @@ rw_read_contended(cur_rwlock_t *rw)
 static bool rw_wake_writer(cur_rwlock_t *rw)
 {
     atomic_fetch_add_explicit(&rw->writer_notify, 1, memory_order_release);
-    return futex_wake(&rw->writer_notify, 1) > 0;
+    return cur__futex_wake(&rw->writer_notify, 1) > 0;
 }
 
 /*
@@ -348,7 +319,7 @@ rw_wake_writer_or_readers(cur_rwlock_t *rw, uint32_t s)
         atomic_compare_exchange_strong_explicit(&rw->state, &s, 0,
                                                 memory_order_relaxed,
                                                 memory_order_relaxed))
-        futex_wake(&rw->state, INT_MAX);
+        cur__futex_wake(&rw->state, INT_MAX);
 }
 
 static __attribute__((noinline, cold)) void
@@ -377,7 +348,7 @@ rw_write_contended(cur_rwlock_t *rw)
             atomic_load_explicit(&rw->writer_notify, memory_order_acquire);
         s = atomic_load_explicit(&rw->state, memory_order_relaxed);
         if (rw_is_unlocked(s) || !rw_writers_waiting(s)) continue;
-        futex_wait(&rw->writer_notify, seq, NULL);
+        cur__futex_wait(&rw->writer_notify, seq, NULL);
         s = rw_spin_write(rw);
     }
 }
@@ -583,7 +554,7 @@ static int condvar_wait(cur_condvar_t *cv, cur_mutex_guard_t *g,
     atomic_fetch_add_explicit(&cv->waiters, 1, memory_order_seq_cst);
     uint32_t seq = atomic_load_explicit(&cv->seq, memory_order_seq_cst);
     mutex_release(m);
-    int rc = futex_wait(&cv->seq, seq, deadline);
+    int rc = cur__futex_wait(&cv->seq, seq, deadline);
     atomic_fetch_sub_explicit(&cv->waiters, 1, memory_order_relaxed);
     mutex_acquire(m);
     /* The guard stayed registered: g still describes the held lock. */
@@ -637,7 +608,7 @@ static void condvar_notify(cur_condvar_t *cv, int n)
     CUR_ASSERT(cv != NULL);
     atomic_fetch_add_explicit(&cv->seq, 1, memory_order_seq_cst);
     if (atomic_load_explicit(&cv->waiters, memory_order_seq_cst) != 0)
-        futex_wake(&cv->seq, n);
+        cur__futex_wake(&cv->seq, n);
 }
 
 void cur_condvar_notify_one(cur_condvar_t *cv) { condvar_notify(cv, 1); }
@@ -659,7 +630,7 @@ static void once_finish(cur_once_t *o, uint32_t to)
 {
     if (atomic_exchange_explicit(&o->state, to, memory_order_release) ==
         ONCE_QUEUED)
-        futex_wake(&o->state, INT_MAX);
+        cur__futex_wake(&o->state, INT_MAX);
 }
 
 static void once_on_unwind(void *arg) { once_finish(arg, ONCE_POISONED); }
@@ -702,7 +673,7 @@ static bool once_run(cur_once_t *o, bool force,
                 continue;
             /* fall through */
         case ONCE_QUEUED:
-            futex_wait(&o->state, ONCE_QUEUED, NULL);
+            cur__futex_wait(&o->state, ONCE_QUEUED, NULL);
             s = atomic_load_explicit(&o->state, memory_order_acquire);
             break;
         default:
