@@ -15,6 +15,8 @@
  *                  today the waker and one word the executor owns.
  *   cur_parker_t   a thread's park/unpark token (std::thread::park): the
  *                  blocking side of every channel and lock-free waiter.
+ *   cur_driver_t   how an executor sleeps: on a parker, or in the I/O
+ *                  reactor's wait (epoll_wait, io_uring_enter).
  *
  * Who builds on it: the channel module keeps waiter lists whose entries
  * hold either a parked thread or a waker, so one channel serves threads and
@@ -203,5 +205,30 @@ CUR_API int64_t cur_time_now_ns(void);
  * is treated as 0 (already due).
  */
 CUR_API int64_t cur_deadline_after(int64_t timeout_ns);
+
+/* --- Driver --------------------------------------------------------------- */
+
+/*
+ * cur_driver_t: how an executor sleeps when it has nothing to run. An
+ * executor without a driver parks its thread on a cur_parker_t; one with a
+ * driver (the I/O reactor: epoll or io_uring) calls park instead, so the
+ * thread sleeps in epoll_wait / io_uring_enter and wakes for I/O readiness,
+ * for the next timer deadline, or for unpark (tokio's driver stack).
+ *
+ * park:    wait until deadline_ns (CUR_DEADLINE_NEVER: no limit; a
+ *          deadline already past: poll without blocking) or until unpark
+ *          is called; before returning, wake the wakers of every operation
+ *          that became ready. Called by one thread at a time (the executor
+ *          guarantees it); may return early (a spurious return is fine).
+ * unpark:  make the current or next park return soon. Thread-safe, cheap
+ *          when nobody is parked, callable from any thread (a waker runs
+ *          it when it schedules a task while the executor sleeps).
+ * ctx:     passed back to both.
+ */
+typedef struct cur_driver {
+    void (*park)(void *ctx, int64_t deadline_ns);
+    void (*unpark)(void *ctx);
+    void *ctx;
+} cur_driver_t;
 
 #endif /* CURRICULUM_WAKER_H */
