@@ -8,8 +8,12 @@
  *     starting at the (r mod m)-th, so each one is first, second, ... equally
  *     often and a change of machine speed lands on all of them alike.
  *   - One sample is one call fn(state, iters) between two CLOCK_MONOTONIC
- *     readings. iters is fixed per implementation per group (chosen from its
- *     warm-up), so all samples of an implementation measure the same work.
+ *     readings, or for a self-timing impl one call timed(state, iters, out)
+ *     and the time it reports. iters is fixed per implementation per group
+ *     (chosen from its warm-up), so all samples of an implementation measure
+ *     the same work.
+ *   - An impl whose timed call fails is out of the group from then on: it is
+ *     recorded under "missing" with "failed: <why>", the others go on.
  *   - Results are kept in call order. Present results go to "results" (every
  *     number finite), absent ones to "missing"; nothing is dropped.
  *   - The statistics are pure functions of their input: the bootstrap
@@ -90,6 +94,8 @@ typedef struct bench_result {
     double lo;     /* bootstrap 95% interval of the median */
     double hi;
     int samples;
+    int nextra;                           /* medians of the extra figures */
+    bench_extra_t extra[BENCH_MAX_EXTRA];
 } bench_result_t;
 
 typedef struct bench_missing {
@@ -98,8 +104,14 @@ typedef struct bench_missing {
     char *why;
 } bench_missing_t;
 
+typedef struct bench_hook {
+    void (*fn)(void *arg);
+    void *arg;
+} bench_hook_t;
+
 struct bench {
     char *suite;
+    char *argv0;       /* argv[0] from bench_init, "" when there was none */
     char *filter;      /* NULL: every group */
     char *out;         /* output directory */
     bench_config_t cfg;
@@ -110,6 +122,8 @@ struct bench {
     int nres, cap_res;
     bench_missing_t *mis;
     int nmis, cap_mis;
+    bench_hook_t *hooks; /* run last-registered first when b is freed */
+    int nhooks, cap_hooks;
 };
 
 /* --- statistics ----------------------------------------------------------- */
@@ -271,6 +285,11 @@ static bool bench_parse_ms(const char *s, int64_t *out_ns)
 static void bench_free(bench_t *b)
 {
     if (!b) return;
+    while (b->nhooks > 0) {
+        bench_hook_t h = b->hooks[--b->nhooks];
+        h.fn(h.arg);
+    }
+    free(b->hooks);
     for (int i = 0; i < b->nres; i++) {
         free(b->res[i].group);
         free(b->res[i].impl);
@@ -284,6 +303,7 @@ static void bench_free(bench_t *b)
     free(b->res);
     free(b->mis);
     free(b->suite);
+    free(b->argv0);
     free(b->filter);
     free(b->out);
     free(b);
@@ -297,6 +317,8 @@ bench_t *bench_init(const char *suite, int argc, char **argv)
     }
     bench_t *b = calloc(1, sizeof *b);
     if (!b || !(b->suite = strdup(suite))) goto oom;
+    if (!(b->argv0 = strdup(argc > 0 && argv && argv[0] ? argv[0] : "")))
+        goto oom;
     b->cfg = bench_quick_config;
 
     const char *env = getenv("BENCH_MODE");
@@ -385,30 +407,87 @@ static int64_t bench_clamp_iters(double want)
     return (int64_t)(want + 0.5);
 }
 
+static bool bench_key_ok(const char *k)
+{
+    size_t n = strnlen(k, BENCH_EXTRA_KEY);
+    if (n == 0 || n == BENCH_EXTRA_KEY) return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)k[i];
+        if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+            !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '-')
+            return false;
+    }
+    return true;
+}
+
 /*
- * Runs fn with doubling counts (1, 2, 4, ...) until warmup_ns have passed,
- * never planning a call past the end, and returns iterations per ns. At
- * least one call is made, so warmup_ns == 0 still touches the code once.
+ * One call: setup (untimed) if any, then fn between two clock readings, or
+ * the impl's own timing. *wall_ns is the wall time of the call, which plans
+ * the iteration counts (never less than the reported time, so a self-timing
+ * impl that reports CPU time or nothing cannot make a sample run away).
+ * False when a self-timing impl failed or reported nonsense; t->why says why.
  */
-static double bench_warm_up(const bench_impl_t *im, int64_t warmup_ns)
+static bool bench_call(const bench_impl_t *im, int64_t iters,
+                       bench_timing_t *t, int64_t *wall_ns)
+{
+    if (im->setup) im->setup(im->state);
+    if (!im->timed) {
+        int64_t t0 = bench_now_ns();
+        im->fn(im->state, iters);
+        t->ns = *wall_ns = bench_now_ns() - t0;
+        t->nextra = 0;
+        return true;
+    }
+    memset(t, 0, sizeof *t);
+    int64_t t0 = bench_now_ns();
+    bool ok = im->timed(im->state, iters, t);
+    *wall_ns = bench_now_ns() - t0;
+    t->why[sizeof t->why - 1] = '\0';
+    if (!ok) {
+        if (!t->why[0]) snprintf(t->why, sizeof t->why, "no reason given");
+        return false;
+    }
+    if (t->ns < 0 || t->nextra < 0 || t->nextra > BENCH_MAX_EXTRA) {
+        snprintf(t->why, sizeof t->why,
+                 "reported a bad timing (ns=%lld, nextra=%d)",
+                 (long long)t->ns, t->nextra);
+        return false;
+    }
+    for (int k = 0; k < t->nextra; k++) {
+        if (!bench_key_ok(t->extra[k].key) || !isfinite(t->extra[k].value)) {
+            snprintf(t->why, sizeof t->why, "reported a bad extra figure");
+            return false;
+        }
+    }
+    if (*wall_ns < t->ns) *wall_ns = t->ns;
+    return true;
+}
+
+/*
+ * Runs the impl with doubling counts (1, 2, 4, ...) until warmup_ns have
+ * passed, never planning a call past the end, and sets *rate to iterations
+ * per ns. At least one call is made, so warmup_ns == 0 still touches the
+ * code once. False (with t->why) when a self-timing call failed.
+ */
+static bool bench_warm_up(const bench_impl_t *im, int64_t warmup_ns,
+                          bench_timing_t *t, double *rate)
 {
     int64_t iters = 1, done = 0, spent = 0;
     int64_t start = bench_now_ns();
     for (;;) {
-        if (im->setup) im->setup(im->state);
-        int64_t t0 = bench_now_ns();
-        im->fn(im->state, iters);
-        int64_t t1 = bench_now_ns();
+        int64_t wall;
+        if (!bench_call(im, iters, t, &wall)) return false;
         done += iters;
-        spent += t1 - t0;
-        int64_t left = warmup_ns - (t1 - start);
+        spent += wall;
+        int64_t left = warmup_ns - (bench_now_ns() - start);
         if (left <= 0) break;
-        double rate = spent > 0 ? (double)done / (double)spent : INFINITY;
+        double r = spent > 0 ? (double)done / (double)spent : INFINITY;
         if (!im->setup) /* one-shot impls always run one iteration */
             iters = bench_clamp_iters(fmin(2.0 * (double)iters,
-                                           (double)left * rate));
+                                           (double)left * r));
     }
-    return spent > 0 ? (double)done / (double)spent : INFINITY;
+    *rate = spent > 0 ? (double)done / (double)spent : INFINITY;
+    return true;
 }
 
 static char *bench_strdup_or(const char *s, const char *dflt)
@@ -426,6 +505,29 @@ static bool bench_grow(void **p, int *cap, int need, size_t elem)
     *p = np;
     *cap = ncap;
     return true;
+}
+
+/* --- extensions ----------------------------------------------------------- */
+
+const char *bench_argv0(const bench_t *b) { return b ? b->argv0 : ""; }
+
+bool bench_listing(const bench_t *b) { return b && b->list; }
+
+bool bench_at_finish(bench_t *b, void (*fn)(void *arg), void *arg)
+{
+    if (!b || !fn ||
+        !bench_grow((void **)&b->hooks, &b->cap_hooks, b->nhooks + 1,
+                    sizeof *b->hooks))
+        return false;
+    b->hooks[b->nhooks++] = (bench_hook_t){.fn = fn, .arg = arg};
+    return true;
+}
+
+void *bench_finish_arg(const bench_t *b, void (*fn)(void *arg))
+{
+    for (int i = 0; b && i < b->nhooks; i++)
+        if (b->hooks[i].fn == fn) return b->hooks[i].arg;
+    return NULL;
 }
 
 static void bench_record_missing(bench_t *b, const char *group,
@@ -455,7 +557,8 @@ oom:
 static void bench_record_result(bench_t *b, const char *group,
                                 const char *impl, const char *unit,
                                 double median, double lo, double hi,
-                                int samples)
+                                int samples, const bench_extra_t *extra,
+                                int nextra)
 {
     if (!bench_grow((void **)&b->res, &b->cap_res, b->nres + 1,
                     sizeof *b->res))
@@ -474,6 +577,8 @@ static void bench_record_result(bench_t *b, const char *group,
     r->lo = lo;
     r->hi = hi;
     r->samples = samples;
+    r->nextra = nextra;
+    if (nextra > 0) memcpy(r->extra, extra, (size_t)nextra * sizeof *extra);
     b->nres++;
     return;
 oom:
@@ -503,7 +608,17 @@ static void bench_fmt(char *buf, size_t len, double v)
 typedef struct bench_stat {
     double median, lo, hi;
     int mild, severe;
+    bool failed;                          /* a self-timing call failed */
+    char why[BENCH_WHY_LEN];              /* ... and why */
+    int nextra;                           /* extra figures: keys, medians */
+    bench_extra_t extra[BENCH_MAX_EXTRA];
+    int nvals[BENCH_MAX_EXTRA];           /* values kept per key */
 } bench_stat_t;
+
+static bool bench_present(const bench_impl_t *im, const bench_stat_t *s)
+{
+    return im->fn && !s->failed;
+}
 
 static int bench_max(int a, int b) { return a > b ? a : b; }
 
@@ -518,7 +633,7 @@ static void bench_print_table(const bench_t *b, const char *group,
     for (int i = 0; i < n; i++) {
         const char *name = impls[i].name ? impls[i].name : "(unnamed)";
         wname = bench_max(wname, (int)strlen(name));
-        if (!impls[i].fn) continue;
+        if (!bench_present(&impls[i], &st[i])) continue;
         if (st[i].median < fastest) fastest = st[i].median;
         bench_fmt(a, sizeof a, st[i].lo);
         bench_fmt(c, sizeof c, st[i].hi);
@@ -534,6 +649,10 @@ static void bench_print_table(const bench_t *b, const char *group,
             printf("  %-*s missing: %s\n", wname, name,
                    impls[i].why_missing ? impls[i].why_missing
                                         : "no reason given");
+            continue;
+        }
+        if (st[i].failed) {
+            printf("  %-*s failed: %s\n", wname, name, st[i].why);
             continue;
         }
         bench_fmt(a, sizeof a, st[i].lo);
@@ -557,6 +676,14 @@ static void bench_print_table(const bench_t *b, const char *group,
             snprintf(out, sizeof out, "none");
         printf("  %-*s %10s  %-*s %8s  %-*s %7d\n", wname, name, med, wci, ci,
                ratio, wout, out, rounds);
+        if (st[i].nextra > 0) {
+            printf("  %-*s ", wname, "");
+            for (int k = 0; k < st[i].nextra; k++) {
+                bench_fmt(a, sizeof a, st[i].extra[k].value);
+                printf(" %s=%s", st[i].extra[k].key, a);
+            }
+            printf("  (medians)\n");
+        }
     }
     if (rounds > 0 && rounds < b->cfg.samples)
         printf("  note: time budget reached after %d of %d sample rounds\n",
@@ -592,6 +719,39 @@ dup_group:
     fprintf(stderr, "bench_%s: group '%s' is measured twice\n", b->suite,
             group);
     return true;
+}
+
+/* Takes a failed impl out of the group, saying so at once on stderr. */
+static void bench_fail(const bench_t *b, const char *group,
+                       const bench_impl_t *im, bench_stat_t *s,
+                       const char *why)
+{
+    s->failed = true;
+    snprintf(s->why, sizeof s->why, "%s", why);
+    fprintf(stderr, "\n[%s] %s/%s failed: %s\n", b->suite, group,
+            im->name ? im->name : "(unnamed)", s->why);
+}
+
+/*
+ * Keeps one sample's extra figures: vals holds S values per key, keys in
+ * order of first appearance; keys past BENCH_MAX_EXTRA are dropped.
+ */
+static void bench_keep_extra(bench_stat_t *s, const bench_timing_t *t,
+                             double *vals, int S)
+{
+    for (int e = 0; e < t->nextra; e++) {
+        int k = 0;
+        while (k < s->nextra && strcmp(s->extra[k].key, t->extra[e].key) != 0)
+            k++;
+        if (k == s->nextra) {
+            if (k == BENCH_MAX_EXTRA) continue;
+            memcpy(s->extra[k].key, t->extra[e].key, BENCH_EXTRA_KEY);
+            s->nextra++;
+        }
+        if (s->nvals[k] < S)
+            vals[(size_t)k * (size_t)S + (size_t)s->nvals[k]++] =
+                t->extra[e].value;
+    }
 }
 
 void bench_group(bench_t *b, const char *group, const char *unit,
@@ -635,9 +795,13 @@ void bench_group(bench_t *b, const char *group, const char *unit,
     int64_t *iters = malloc((size_t)bench_max(m, 1) * sizeof *iters);
     double *samples = malloc((size_t)bench_max(m, 1) * (size_t)S *
                              sizeof *samples);
+    /* extra figures: S values per key per present impl */
+    double *xvals = malloc((size_t)bench_max(m, 1) * BENCH_MAX_EXTRA *
+                           (size_t)S * sizeof *xvals);
     double *scratch = malloc((size_t)S * sizeof *scratch);
     bench_stat_t *st = calloc((size_t)bench_max(n, 1), sizeof *st);
-    if (!idx || !iters || !samples || !scratch || !st) {
+    bench_timing_t *tm = malloc(sizeof *tm);
+    if (!idx || !iters || !samples || !xvals || !scratch || !st || !tm) {
         fprintf(stderr, "out of memory\n");
         b->failed = true;
         goto out;
@@ -647,10 +811,15 @@ void bench_group(bench_t *b, const char *group, const char *unit,
 
     /* Warm-up, one implementation after the other, fixes iters per sample. */
     for (int j = 0; j < m; j++) {
-        double rate = bench_warm_up(&impls[idx[j]], cfg->warmup_ns);
-        iters[j] = impls[idx[j]].setup
-                       ? 1
-                       : bench_clamp_iters(rate * (double)cfg->sample_ns);
+        const bench_impl_t *im = &impls[idx[j]];
+        double rate = 0;
+        if (!bench_warm_up(im, cfg->warmup_ns, tm, &rate)) {
+            bench_fail(b, group, im, &st[idx[j]], tm->why);
+            continue;
+        }
+        iters[j] = im->setup ? 1
+                             : bench_clamp_iters(rate *
+                                                 (double)cfg->sample_ns);
     }
 
     /* Interleaved rounds: A B C, B C A, C A B, ... */
@@ -661,12 +830,18 @@ void bench_group(bench_t *b, const char *group, const char *unit,
         for (int k = 0; k < m; k++) {
             int j = (rounds + k) % m;
             const bench_impl_t *im = &impls[idx[j]];
-            if (im->setup) im->setup(im->state);
-            int64_t t0 = bench_now_ns();
-            im->fn(im->state, iters[j]);
-            int64_t t1 = bench_now_ns();
+            bench_stat_t *s = &st[idx[j]];
+            if (s->failed) continue;
+            int64_t wall;
+            if (!bench_call(im, iters[j], tm, &wall)) {
+                bench_fail(b, group, im, s, tm->why);
+                continue;
+            }
             samples[(size_t)j * (size_t)S + (size_t)rounds] =
-                (double)(t1 - t0) / ((double)iters[j] * ops_per_iter);
+                (double)tm->ns / ((double)iters[j] * ops_per_iter);
+            bench_keep_extra(s, tm,
+                             &xvals[(size_t)j * BENCH_MAX_EXTRA * (size_t)S],
+                             S);
         }
         rounds++;
         if (rounds >= cfg->min_samples &&
@@ -677,31 +852,43 @@ void bench_group(bench_t *b, const char *group, const char *unit,
     for (int j = 0; j < m; j++) {
         const double *xs = &samples[(size_t)j * (size_t)S];
         bench_stat_t *s = &st[idx[j]];
+        if (s->failed) continue;
         bench_outliers(xs, rounds, &s->mild, &s->severe);
         bench_bootstrap_ci(xs, rounds, cfg->boot_rounds, &s->lo, &s->hi);
         memcpy(scratch, xs, (size_t)rounds * sizeof *scratch);
         s->median = bench_median(scratch, rounds);
+        for (int k = 0; k < s->nextra; k++)
+            s->extra[k].value = bench_median(
+                &xvals[((size_t)j * BENCH_MAX_EXTRA + (size_t)k) * (size_t)S],
+                s->nvals[k]);
     }
 
     for (int i = 0; i < n; i++) {
         const bench_impl_t *im = &impls[i];
         const bench_stat_t *s = &st[i];
-        if (!im->fn)
+        if (!im->fn) {
             bench_record_missing(b, group, im->name, im->why_missing);
-        else if (!isfinite(s->median) || !isfinite(s->lo) ||
-                 !isfinite(s->hi))
+        } else if (s->failed) {
+            char why[BENCH_WHY_LEN + 16];
+            snprintf(why, sizeof why, "failed: %s", s->why);
+            bench_record_missing(b, group, im->name, why);
+        } else if (!isfinite(s->median) || !isfinite(s->lo) ||
+                   !isfinite(s->hi)) {
             bench_record_missing(b, group, im->name,
                                  "no finite result (out of memory?)");
-        else
+        } else {
             bench_record_result(b, group, im->name, unit, s->median, s->lo,
-                                s->hi, rounds);
+                                s->hi, rounds, s->extra, s->nextra);
+        }
     }
     fprintf(stderr, "%.2f s\n", (double)(bench_now_ns() - t_group) / 1e9);
     fflush(stderr);
     bench_print_table(b, group, unit, impls, n, st, rounds);
 out:
+    free(tm);
     free(st);
     free(scratch);
+    free(xvals);
     free(samples);
     free(iters);
     free(idx);
@@ -758,7 +945,18 @@ static void bench_emit_json(FILE *f, const bench_t *b)
         bench_json_num(f, r->lo);
         fputs(", \"hi\": ", f);
         bench_json_num(f, r->hi);
-        fprintf(f, ", \"samples\": %d}", r->samples);
+        fprintf(f, ", \"samples\": %d", r->samples);
+        if (r->nextra > 0) {
+            fputs(", \"extra\": {", f);
+            for (int k = 0; k < r->nextra; k++) {
+                if (k) fputs(", ", f);
+                bench_json_str(f, r->extra[k].key);
+                fputs(": ", f);
+                bench_json_num(f, r->extra[k].value);
+            }
+            fputc('}', f);
+        }
+        fputc('}', f);
     }
     fputs(b->nres ? "\n], \"missing\": [" : "], \"missing\": [", f);
     for (int i = 0; i < b->nmis; i++) {
@@ -862,6 +1060,8 @@ out:
     free(path);
     return rc;
 }
+
+void bench_discard(bench_t *b) { bench_free(b); }
 
 int bench_finish(bench_t *b)
 {

@@ -14,6 +14,10 @@
  *   - bench_black_box and bench_clobber keep the compiler from deleting or
  *     hoisting the measured work.
  *
+ * Impls in other languages run in peer programs that time themselves
+ * (bench/peer.h, docs/peers.md) through the timed hook below; C impls may
+ * use that hook too, e.g. to report CPU time and extra figures.
+ *
  * Output: a table per group (median, interval, ratio to the fastest) on
  * stdout, and bench/results/<suite>.json (see docs/bench.md for the form)
  * plus <suite>.dat for the plotting script.
@@ -38,6 +42,36 @@
 /* Runs the workload `iters` times. state is the impl's own pointer. */
 typedef void (*bench_fn)(void *state, int64_t iters);
 
+/* Extra figures one call can report next to its time (see bench_timed_fn). */
+#define BENCH_MAX_EXTRA 8
+#define BENCH_EXTRA_KEY 32
+#define BENCH_WHY_LEN 256
+
+typedef struct bench_extra {
+    char key[BENCH_EXTRA_KEY]; /* [A-Za-z0-9_.-]+, e.g. "late_p99_ns" */
+    double value;              /* finite */
+} bench_extra_t;
+
+/* What one call of a timed impl reports. */
+typedef struct bench_timing {
+    int64_t ns;  /* elapsed ns of the timed part of all `iters` iterations */
+    int nextra;  /* entries used in extra, 0..BENCH_MAX_EXTRA */
+    bench_extra_t extra[BENCH_MAX_EXTRA];
+    char why[BENCH_WHY_LEN]; /* on failure: why, one line */
+} bench_timing_t;
+
+/*
+ * A self-timing impl: runs the workload `iters` times, measures the part
+ * that counts itself (a peer process does its own timing, so the IPC is not
+ * counted; an impl may also report CPU time instead of wall time) and
+ * writes it to out->ns, with optional extra figures. The harness zeroes
+ * *out before each call. Returns false on failure, with out->why set: the
+ * impl is then reported as failed for this group (listed under "missing"
+ * with the reason) and not called again in the group; the suite goes on.
+ */
+typedef bool (*bench_timed_fn)(void *state, int64_t iters,
+                               bench_timing_t *out);
+
 typedef struct bench_impl {
     const char *name; /* stable impl name, e.g. "cur", "malloc" */
     bench_fn fn;      /* NULL marks the peer as missing */
@@ -50,6 +84,14 @@ typedef struct bench_impl {
      * fn(state, 1) timed, so ops_per_iter is the work of that one call.
      */
     void (*setup)(void *state);
+    /*
+     * Optional self-timing hook. When set (and fn is set: fn == NULL still
+     * means missing), the harness calls timed instead of fn and uses the
+     * time it reports instead of its own clock. Extra figures are
+     * summarised per key as the median over the samples, printed under the
+     * impl's row and stored as "extra" in the JSON result.
+     */
+    bench_timed_fn timed;
 } bench_impl_t;
 
 typedef struct bench bench_t;
@@ -72,8 +114,26 @@ bool bench_wants(const bench_t *b, const char *group);
 void bench_group(bench_t *b, const char *group, const char *unit,
                  double ops_per_iter, const bench_impl_t *impls, int n);
 
-/* Writes JSON and .dat files, frees b. Returns the process exit status. */
+/*
+ * Writes JSON and .dat files, runs the bench_at_finish hooks (last
+ * registered first), frees b. Returns the process exit status.
+ */
 int bench_finish(bench_t *b);
+
+/* Runs the bench_at_finish hooks and frees b, writing nothing. */
+void bench_discard(bench_t *b);
+
+/*
+ * For harness extensions (bench/peer.c): argv[0] as given to bench_init;
+ * whether b only lists group names (--list), so nothing will be measured;
+ * a hook fn(arg) that bench_finish or bench_discard runs before freeing b
+ * (false when out of memory); and the arg of the first hook registered
+ * with fn, or NULL, so an extension can keep its state per bench_t.
+ */
+const char *bench_argv0(const bench_t *b);
+bool bench_listing(const bench_t *b);
+bool bench_at_finish(bench_t *b, void (*fn)(void *arg), void *arg);
+void *bench_finish_arg(const bench_t *b, void (*fn)(void *arg));
 
 /* Compiler barriers. */
 #define bench_black_box(x) __asm__ volatile("" : : "r,m"(x) : "memory")

@@ -1,5 +1,7 @@
 /*
- * tests/test_harness.c: the benchmark harness's statistics and its output.
+ * tests/test_harness.c: the benchmark harness's statistics and its output,
+ * its self-timing impls, and the peer-program driver (bench/peer.c) against
+ * shell-script doubles of peer programs.
  *
  * The harness is not library code (it lives in bench/ and is linked into
  * the bench programs only), so it is compiled into this test by including
@@ -9,11 +11,13 @@
  * some finite, non-negative figure.
  */
 #include "../bench/harness.c"
+#include "../bench/peer.c"
 
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 
 /* --- helpers -------------------------------------------------------------- */
 
@@ -632,4 +636,550 @@ Test(harness, setup_runs_untimed_once_before_every_one_shot_call,
     cr_assert_eq(o.setups, o.calls);
     cr_assert_eq(b->nres, 2);
     bench_free(b);
+}
+
+/* --- self-timing impls ----------------------------------------------------- */
+
+typedef struct timed_state {
+    int fn_calls;    /* the plain hook must not be called */
+    int timed_calls;
+    int fail_at;     /* fail on this call (1-based), 0: never */
+    int64_t ns_per_iter;
+    const char *key; /* extra figure reported, or NULL */
+} timed_state_t;
+
+static void timed_plain(void *st, int64_t iters)
+{
+    (void)iters;
+    ((timed_state_t *)st)->fn_calls++;
+}
+
+static bool timed_hook(void *st, int64_t iters, bench_timing_t *out)
+{
+    timed_state_t *t = st;
+    cr_assert_eq(out->nextra, 0, "the harness must zero the timing");
+    cr_assert_eq(out->ns, 0);
+    if (++t->timed_calls == t->fail_at) {
+        snprintf(out->why, sizeof out->why, "checksum mismatch");
+        return false;
+    }
+    out->ns = t->ns_per_iter * iters;
+    if (t->key) {
+        snprintf(out->extra[0].key, sizeof out->extra[0].key, "%s", t->key);
+        out->extra[0].value = (double)t->timed_calls;
+        out->nextra = 1;
+    }
+    return true;
+}
+
+static bool timed_negative(void *st, int64_t iters, bench_timing_t *out)
+{
+    (void)st;
+    (void)iters;
+    out->ns = -1;
+    return true;
+}
+
+/* Runs one group of impls into dir; returns slurped JSON (free it). */
+static char *run_group_json(const char *dir, const bench_impl_t *impls, int n,
+                            int *status)
+{
+    char *out;
+    cr_assert_geq(asprintf(&out, "--out=%s", dir), 0);
+    char *argv[] = {"bench_t", FAST_ARGS, out, NULL};
+    bench_t *b = bench_init("t", ARGC(argv), argv);
+    cr_assert_not_null(b);
+    bench_group(b, "g", "ns/op", 1, impls, n);
+    *status = bench_finish(b);
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/t.json", dir), 0);
+    char *json = slurp(path);
+    cr_assert_not_null(json);
+    free(path);
+    free(out);
+    return json;
+}
+
+Test(harness, timed_impl_time_replaces_the_clock, .init = quiet)
+{
+    char *dir = tmp_dir();
+    timed_state_t t = {.ns_per_iter = 7, .key = "late_p99_ns"};
+    bench_impl_t impls[] = {
+        {.name = "self", .fn = timed_plain, .state = &t, .timed = timed_hook},
+    };
+    int status;
+    char *json = run_group_json(dir, impls, 1, &status);
+    cr_assert_eq(status, 0);
+    cr_assert_eq(t.fn_calls, 0, "fn called although timed is set");
+    cr_assert_gt(t.timed_calls, 5);
+    const char *r = strstr(json, "\"impl\": \"self\"");
+    cr_assert_not_null(r, "%s", json);
+    /* ns = 7 * iters exactly, so every sample is 7 ns/op */
+    cr_assert_eq(number_after(r, "median"), 7.0, "%s", json);
+    cr_assert_eq(number_after(r, "lo"), 7.0, "%s", json);
+    cr_assert_eq(number_after(r, "hi"), 7.0, "%s", json);
+    /* the extra is the median over the 5 samples, not over warm-up calls */
+    const char *x = strstr(r, "\"extra\": {\"late_p99_ns\": ");
+    cr_assert_not_null(x, "%s", json);
+    double med = number_after(x, "late_p99_ns");
+    cr_assert_eq(med, (double)(t.timed_calls - 2), "%s", json);
+    free(json);
+    rm_tree(dir);
+    free(dir);
+}
+
+Test(harness, failing_timed_impl_is_missing_and_others_go_on, .init = quiet)
+{
+    char *dir = tmp_dir();
+    timed_state_t t = {.ns_per_iter = 1, .fail_at = 3};
+    bench_impl_t impls[] = {
+        {.name = "flaky", .fn = timed_plain, .state = &t, .timed = timed_hook},
+        {.name = "cur", .fn = spin},
+        {.name = "neg", .fn = timed_plain, .timed = timed_negative},
+    };
+    int status;
+    char *json = run_group_json(dir, impls, 3, &status);
+    cr_assert_eq(status, 0, "a failed impl must not fail the suite");
+    cr_assert_eq(t.timed_calls, 3, "called again after it failed");
+    const char *missing = strstr(json, "\"missing\": [");
+    cr_assert_not_null(missing);
+    cr_assert_not_null(strstr(json, "\"impl\": \"cur\", \"unit\""), "%s",
+                       json);
+    cr_assert_not_null(strstr(missing, "{\"group\": \"g\", \"impl\": "
+                                       "\"flaky\", \"why\": \"failed: "
+                                       "checksum mismatch\"}"),
+                       "%s", json);
+    cr_assert_not_null(strstr(missing, "\"impl\": \"neg\", \"why\": "
+                                       "\"failed: reported a bad timing"),
+                       "%s", json);
+    free(json);
+    rm_tree(dir);
+    free(dir);
+}
+
+static bool timed_bad_key(void *st, int64_t iters, bench_timing_t *out)
+{
+    (void)st;
+    out->ns = iters;
+    snprintf(out->extra[0].key, sizeof out->extra[0].key, "bad key");
+    out->nextra = 1;
+    return true;
+}
+
+Test(harness, timed_impl_with_a_bad_extra_key_fails, .init = quiet)
+{
+    char *dir = tmp_dir();
+    bench_impl_t impls[] = {
+        {.name = "k", .fn = timed_plain, .timed = timed_bad_key},
+    };
+    int status;
+    char *json = run_group_json(dir, impls, 1, &status);
+    cr_assert_not_null(strstr(json, "\"why\": \"failed: reported a bad "
+                                    "extra figure\""),
+                       "%s", json);
+    free(json);
+    rm_tree(dir);
+    free(dir);
+}
+
+static char hook_log[8];
+static int hook_n;
+static void hook_a(void *arg) { hook_log[hook_n++] = *(char *)arg; }
+
+Test(harness, finish_hooks_run_last_first_and_are_found_by_fn)
+{
+    char *argv[] = {"/some/dir/bench_t", NULL};
+    bench_t *b = bench_init("t", ARGC(argv), argv);
+    cr_assert_not_null(b);
+    cr_assert_str_eq(bench_argv0(b), "/some/dir/bench_t");
+    cr_assert_not(bench_listing(b));
+    static char x = 'x', y = 'y';
+    cr_assert_null(bench_finish_arg(b, hook_a));
+    cr_assert(bench_at_finish(b, hook_a, &x));
+    cr_assert(bench_at_finish(b, hook_a, &y));
+    cr_assert_eq(bench_finish_arg(b, hook_a), &x);
+    bench_discard(b);
+    cr_assert_eq(hook_n, 2);
+    cr_assert_eq(hook_log[0], 'y');
+    cr_assert_eq(hook_log[1], 'x');
+}
+
+/* --- peer programs ---------------------------------------------------------- */
+
+/*
+ * A double of a peer program: the group name picks the behaviour. Its pid
+ * comes back as an extra figure, so tests can see restarts and reaping.
+ */
+static const char fake_peer[] =
+    "#!/bin/sh\n"
+    "while read -r cmd group impl iters rest; do\n"
+    "  case \"$cmd\" in\n"
+    "    quit) exit 0 ;;\n"
+    "    run) ;;\n"
+    "    *) echo \"err bad request\"; continue ;;\n"
+    "  esac\n"
+    "  case \"$group\" in\n"
+    "    good) echo \"ok $((iters * 10)) pid=$$ impl_len=${#impl}\" ;;\n"
+    "    bad) echo \"err sum is 3, expected 4\" ;;\n"
+    "    die) exit 3 ;;\n"
+    "    garbage) echo \"hello\" ;;\n"
+    "    chatty) echo \"ok 1\"; echo \"ok 2\" ;;\n"
+    "    hang) exec sleep 30 ;;\n"
+    "    *) echo \"err unknown group $group\" ;;\n"
+    "  esac\n"
+    "done\n";
+
+/* A double of a server peer (rust-echo): prints its port, waits for EOF. */
+static const char fake_server[] =
+    "#!/bin/sh\n"
+    "[ \"$1 $2\" = \"--port 0\" ] || exit 2\n"
+    "echo \"listening 4242\"\n"
+    "exec cat > /dev/null\n";
+
+static const char bad_server[] = "#!/bin/sh\necho hello\nexec cat\n";
+
+static void write_program(const char *dir, const char *name,
+                          const char *text)
+{
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/peers/%s", dir, name), 0);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fputs(text, f) >= 0, true);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(chmod(path, 0755), 0);
+    free(path);
+}
+
+/* A temporary bench folder with peers/ holding the doubles. */
+static char *peer_dir_with_fakes(void)
+{
+    char *dir = tmp_dir(), *peers;
+    cr_assert_geq(asprintf(&peers, "%s/peers", dir), 0);
+    cr_assert_eq(mkdir(peers, 0755), 0);
+    free(peers);
+    write_program(dir, "fake", fake_peer);
+    write_program(dir, "fake-server", fake_server);
+    write_program(dir, "bad-server", bad_server);
+    return dir;
+}
+
+/* A bench whose argv[0] lives in dir, writing its files to dir/out. */
+static bench_t *peer_bench(const char *dir, const char *more)
+{
+    char *a0, *out;
+    cr_assert_geq(asprintf(&a0, "%s/bench_t", dir), 0);
+    cr_assert_geq(asprintf(&out, "--out=%s/out", dir), 0);
+    char *argv[] = {a0, FAST_ARGS, out, (char *)more, NULL};
+    bench_t *b = bench_init("t", more ? ARGC(argv) : ARGC(argv) - 1, argv);
+    cr_assert_not_null(b);
+    free(a0);
+    free(out);
+    return b;
+}
+
+static peer_proc_t *the_proc(bench_t *b, const char *program)
+{
+    peer_set_t *set = bench_finish_arg(b, peer_set_free);
+    cr_assert_not_null(set);
+    for (peer_proc_t *p = set->procs; p; p = p->next)
+        if (strcmp(p->program, program) == 0) return p;
+    cr_assert_fail("no process record for %s", program);
+    return NULL;
+}
+
+/* Cleans up a peer_dir_with_fakes() folder. */
+static void drop_dir(char *dir)
+{
+    rm_tree(dir);
+    free(dir);
+}
+
+/* bench_finish(b), which must succeed, then dir/out/t.json (free it). */
+static char *finish_json(bench_t *b, const char *dir)
+{
+    cr_assert_eq(bench_finish(b), 0, "a peer failure failed the suite");
+    char *path;
+    cr_assert_geq(asprintf(&path, "%s/out/t.json", dir), 0);
+    char *json = slurp(path);
+    cr_assert_not_null(json, "no %s", path);
+    free(path);
+    return json;
+}
+
+Test(harness, peer_reply_ok_with_extras_parses)
+{
+    bench_timing_t t;
+    cr_assert_eq(peer_parse_reply("ok 123 a=1 b_c.d-E=2.5\t z=-3e2", &t),
+                 PEER_OK, "%s", t.why);
+    cr_assert_eq(t.ns, 123);
+    cr_assert_eq(t.nextra, 3);
+    cr_assert_str_eq(t.extra[0].key, "a");
+    cr_assert_eq(t.extra[0].value, 1.0);
+    cr_assert_str_eq(t.extra[1].key, "b_c.d-E");
+    cr_assert_eq(t.extra[1].value, 2.5);
+    cr_assert_str_eq(t.extra[2].key, "z");
+    cr_assert_eq(t.extra[2].value, -300.0);
+    cr_assert_eq(peer_parse_reply("ok 0", &t), PEER_OK);
+    cr_assert_eq(t.ns, 0);
+    cr_assert_eq(t.nextra, 0);
+    cr_assert_eq(peer_parse_reply("ok 9223372036854775807 ", &t), PEER_OK);
+    cr_assert_eq(t.ns, INT64_MAX);
+}
+
+Test(harness, peer_reply_err_carries_its_message)
+{
+    bench_timing_t t;
+    cr_assert_eq(peer_parse_reply("err sum is 3, expected 4", &t), PEER_ERR);
+    cr_assert_str_eq(t.why, "sum is 3, expected 4");
+    cr_assert_eq(peer_parse_reply("err", &t), PEER_ERR);
+    cr_assert_str_eq(t.why, "error without a message");
+}
+
+Test(harness, peer_reply_malformed_is_a_protocol_error)
+{
+    static const char *bad[] = {
+        "", "ok", "ok ", "ok -5", "ok +5", "ok 12x", "ok 1.5", "ok 1 =3",
+        "ok 1 k=", "ok 1 k", "ok 1 k=nan", "ok 1 k=inf", "ok 1 k=1e999",
+        "ok 1 k=1x", "ok 1 k!=1", "ok 9223372036854775808",
+        "ok 99999999999999999999", "OK 1", "error x", "errx", " ok 1",
+        "ok 1 a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9",
+        "ok 1 abcdefghijklmnopqrstuvwxyz012345=1",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        bench_timing_t t;
+        cr_assert_eq(peer_parse_reply(bad[i], &t), PEER_BAD, "'%s' passed",
+                     bad[i]);
+        cr_assert_not_null(strstr(t.why, "protocol error"), "%s", t.why);
+        cr_assert_eq(t.nextra, 0);
+    }
+}
+
+Test(harness, peer_not_built_is_missing_with_a_reason, .init = quiet)
+{
+    char *dir = peer_dir_with_fakes();
+    bench_t *b = peer_bench(dir, NULL);
+    bench_impl_t im = bench_peer_impl(b, "go", "go-chan", "spsc-bounded");
+    cr_assert_null(im.fn);
+    cr_assert_str_eq(im.name, "go");
+    cr_assert_not_null(strstr(im.why_missing, "go-chan not built"), "%s",
+                       im.why_missing);
+
+    /* the reason the build left next to the program wins */
+    char *m;
+    cr_assert_geq(asprintf(&m, "%s/peers/rust-chan.missing", dir), 0);
+    FILE *f = fopen(m, "w");
+    cr_assert_not_null(f);
+    fputs("rust-chan not built (cargo not installed: scripts/deps.sh "
+          "--bench)\n",
+          f);
+    fclose(f);
+    im = bench_peer_impl(b, "crossbeam", "rust-chan", "pingpong");
+    cr_assert_null(im.fn);
+    cr_assert_str_eq(im.why_missing, "rust-chan not built (cargo not "
+                                     "installed: scripts/deps.sh --bench)");
+    bench_discard(b);
+    free(m);
+    drop_dir(dir);
+}
+
+Test(harness, peer_group_it_cannot_serve_is_missing, .init = quiet)
+{
+    char *dir = peer_dir_with_fakes();
+    bench_t *b = peer_bench(dir, NULL);
+    bench_impl_t im = bench_peer_impl(b, "go", "go-chan", "mpsc-unbounded");
+    cr_assert_null(im.fn);
+    cr_assert_str_eq(im.why_missing, "Go channels have no unbounded flavor");
+    im = bench_peer_impl(b, "nope", "go-chan", "spsc-bounded");
+    cr_assert_null(im.fn);
+    cr_assert_not_null(strstr(im.why_missing, "does not serve"));
+    im = bench_peer_impl(b, "two words", "fake", "good");
+    cr_assert_null(im.fn);
+    im = bench_peer_impl(b, "x", "../fake", "good");
+    cr_assert_null(im.fn);
+    im = bench_peer_impl(NULL, "x", "fake", "good");
+    cr_assert_null(im.fn);
+    cr_assert_str_eq(im.why_missing, "no bench");
+    bench_discard(b);
+    drop_dir(dir);
+}
+
+Test(harness, peer_time_replaces_the_clock_and_extras_are_kept,
+     .init = quiet, .timeout = 30)
+{
+    char *dir = peer_dir_with_fakes();
+    bench_t *b = peer_bench(dir, NULL);
+    bench_impl_t impls[] = {
+        bench_peer_impl(b, "fake-impl", "fake", "good"),
+        {.name = "cur", .fn = spin},
+    };
+    cr_assert_not_null(impls[0].fn, "%s", impls[0].why_missing);
+    cr_assert_not_null(impls[0].timed);
+    bench_group(b, "good", "ns/op", 1, impls, 2);
+    cr_assert_eq(the_proc(b, "fake")->starts, 1);
+    char *json = finish_json(b, dir);
+    const char *r = strstr(json, "\"impl\": \"fake-impl\"");
+    cr_assert_not_null(r, "%s", json);
+    /* the peer says 10 ns per iteration, whatever the pipe costs */
+    cr_assert_eq(number_after(r, "median"), 10.0, "%s", json);
+    cr_assert_eq(number_after(r, "hi"), 10.0, "%s", json);
+    const char *x = strstr(r, "\"extra\": {\"pid\": ");
+    cr_assert_not_null(x, "%s", json);
+    cr_assert_gt(number_after(x, "pid"), 1.0);
+    cr_assert_eq(number_after(x, "impl_len"), 9.0, "%s", json);
+    free(json);
+    drop_dir(dir);
+}
+
+Test(harness, peer_err_fails_that_group_only, .init = quiet, .timeout = 30)
+{
+    char *dir = peer_dir_with_fakes();
+    bench_t *b = peer_bench(dir, NULL);
+    bench_impl_t bad[] = {bench_peer_impl(b, "p", "fake", "bad"),
+                          {.name = "cur", .fn = spin}};
+    bench_group(b, "bad", "ns/op", 1, bad, 2);
+    bench_impl_t good[] = {bench_peer_impl(b, "p", "fake", "good")};
+    bench_group(b, "good", "ns/op", 1, good, 1);
+    cr_assert_eq(the_proc(b, "fake")->starts, 1, "an err reply restarted it");
+    char *json = finish_json(b, dir);
+    const char *missing = strstr(json, "\"missing\": [");
+    cr_assert_not_null(strstr(missing, "{\"group\": \"bad\", \"impl\": \"p\", "
+                                       "\"why\": \"failed: sum is 3, "
+                                       "expected 4\"}"),
+                       "%s", json);
+    cr_assert_not_null(strstr(json, "{\"group\": \"bad\", \"impl\": \"cur\""));
+    cr_assert_not_null(strstr(json, "{\"group\": \"good\", \"impl\": \"p\""));
+    free(json);
+    drop_dir(dir);
+}
+
+Test(harness, peer_that_dies_fails_and_restarts_for_the_next_group,
+     .init = quiet, .timeout = 30)
+{
+    char *dir = peer_dir_with_fakes();
+    bench_t *b = peer_bench(dir, NULL);
+    bench_impl_t die[] = {bench_peer_impl(b, "p", "fake", "die")};
+    bench_group(b, "die", "ns/op", 1, die, 1);
+    cr_assert_eq(the_proc(b, "fake")->pid, 0);
+    bench_impl_t garbage[] = {bench_peer_impl(b, "p", "fake", "garbage")};
+    bench_group(b, "garbage", "ns/op", 1, garbage, 1);
+    cr_assert_eq(the_proc(b, "fake")->pid, 0, "out of step but not stopped");
+    bench_impl_t good[] = {bench_peer_impl(b, "p", "fake", "good")};
+    bench_group(b, "good", "ns/op", 1, good, 1);
+    cr_assert_eq(the_proc(b, "fake")->starts, 3);
+    /* a fourth start is refused; the impl is missing with the last reason */
+    bench_impl_t again[] = {bench_peer_impl(b, "p", "fake", "die")};
+    bench_group(b, "die-again", "ns/op", 1, again, 1);
+    bench_impl_t more = bench_peer_impl(b, "p", "fake", "good");
+    cr_assert_null(more.fn);
+    cr_assert_not_null(strstr(more.why_missing, "not restarted"), "%s",
+                       more.why_missing);
+    char *json = finish_json(b, dir);
+    cr_assert_not_null(strstr(json, "\"group\": \"die\", \"impl\": \"p\", "
+                                    "\"why\": \"failed: fake exited with "
+                                    "status 3"),
+                       "%s", json);
+    cr_assert_not_null(strstr(json, "\"group\": \"garbage\", \"impl\": \"p\","
+                                    " \"why\": \"failed: protocol error: "
+                                    "bad reply 'hello'\""),
+                       "%s", json);
+    cr_assert_not_null(strstr(json, "{\"group\": \"good\", \"impl\": \"p\", "
+                                    "\"unit\""),
+                       "%s", json);
+    free(json);
+    drop_dir(dir);
+}
+
+Test(harness, peer_output_between_requests_is_a_protocol_error,
+     .init = quiet, .timeout = 30)
+{
+    char *dir = peer_dir_with_fakes();
+    bench_t *b = peer_bench(dir, NULL);
+    bench_impl_t im = bench_peer_impl(b, "p", "fake", "chatty");
+    cr_assert_not_null(im.fn);
+    bench_timing_t t;
+    memset(&t, 0, sizeof t);
+    cr_assert(im.timed(im.state, 1, &t), "%s", t.why);
+    cr_assert_eq(t.ns, 1);
+    usleep(100 * 1000); /* let the second line arrive */
+    memset(&t, 0, sizeof t);
+    cr_assert_not(im.timed(im.state, 1, &t), "a stale line was a reply");
+    cr_assert_not_null(strstr(t.why, "output between requests"), "%s",
+                       t.why);
+    cr_assert_eq(the_proc(b, "fake")->pid, 0);
+    bench_discard(b);
+    drop_dir(dir);
+}
+
+Test(harness, peer_that_hangs_times_out, .init = quiet, .timeout = 30)
+{
+    setenv("BENCH_PEER_TIMEOUT", "1", 1);
+    char *dir = peer_dir_with_fakes();
+    bench_t *b = peer_bench(dir, NULL);
+    bench_impl_t hang[] = {bench_peer_impl(b, "p", "fake", "hang")};
+    pid_t pid = the_proc(b, "fake")->pid;
+    bench_group(b, "hang", "ns/op", 1, hang, 1);
+    cr_assert_eq(the_proc(b, "fake")->pid, 0);
+    cr_assert_eq(kill(pid, 0), -1, "the hung peer is still there");
+    char *json = finish_json(b, dir);
+    cr_assert_not_null(strstr(json, "no reply in time"), "%s", json);
+    free(json);
+    drop_dir(dir);
+    unsetenv("BENCH_PEER_TIMEOUT");
+}
+
+Test(harness, peer_is_shared_and_reaped_at_finish, .init = quiet,
+     .timeout = 30)
+{
+    char *dir = peer_dir_with_fakes();
+    bench_t *b = peer_bench(dir, NULL);
+    bench_impl_t a = bench_peer_impl(b, "one", "fake", "good");
+    bench_impl_t c = bench_peer_impl(b, "two", "fake", "good");
+    cr_assert(a.fn && c.fn);
+    peer_proc_t *p = the_proc(b, "fake");
+    cr_assert_eq(p->starts, 1, "each impl started its own process");
+    pid_t pid = p->pid;
+    cr_assert_gt(pid, 0);
+    cr_assert_eq(kill(pid, 0), 0);
+    bench_discard(b);
+    errno = 0;
+    cr_assert_eq(kill(pid, 0), -1, "the peer outlived bench_finish");
+    cr_assert_eq(errno, ESRCH);
+    drop_dir(dir);
+}
+
+Test(harness, peer_is_not_started_when_listing_or_filtered, .init = quiet)
+{
+    char *dir = peer_dir_with_fakes();
+    bench_t *b = peer_bench(dir, "--list");
+    bench_impl_t im = bench_peer_impl(b, "p", "fake", "good");
+    cr_assert_not_null(im.fn);
+    cr_assert_eq(the_proc(b, "fake")->pid, 0);
+    bench_discard(b);
+    b = peer_bench(dir, "--filter=other");
+    im = bench_peer_impl(b, "p", "fake", "good");
+    cr_assert_not_null(im.fn);
+    cr_assert_eq(the_proc(b, "fake")->pid, 0);
+    bench_discard(b);
+    drop_dir(dir);
+}
+
+Test(harness, peer_server_reports_its_port_once, .init = quiet,
+     .timeout = 30)
+{
+    char *dir = peer_dir_with_fakes();
+    bench_t *b = peer_bench(dir, NULL);
+    char why[256] = "";
+    cr_assert_eq(bench_peer_server(b, "fake-server", why, sizeof why), 4242,
+                 "%s", why);
+    pid_t pid = the_proc(b, "fake-server")->pid;
+    cr_assert_eq(bench_peer_server(b, "fake-server", why, sizeof why), 4242);
+    cr_assert_eq(the_proc(b, "fake-server")->starts, 1);
+    cr_assert_eq(bench_peer_server(b, "bad-server", why, sizeof why), -1);
+    cr_assert_not_null(strstr(why, "hello"), "%s", why);
+    cr_assert_eq(bench_peer_server(b, "no-server", why, sizeof why), -1);
+    cr_assert_not_null(strstr(why, "not built"), "%s", why);
+    bench_discard(b); /* closes its stdin: cat ends */
+    cr_assert_eq(kill(pid, 0), -1, "the server outlived bench_finish");
+    drop_dir(dir);
 }

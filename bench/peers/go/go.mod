@@ -1,0 +1,3 @@
+module curriculum/bench/peers
+
+go 1.19
