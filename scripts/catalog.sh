@@ -4,6 +4,7 @@
 #   example  examples/<id>-*.c
 #   doc      docs/lessons/<id>.md
 #   module   docs/<module>.md for each module the lesson's row names
+#            (executor and task are the exec module)
 #   tests    tests/test_<module>.c
 # Status: done when the example, the doc page and every named module's page
 # exist; partial when some of them do, or when the lesson page says
@@ -26,7 +27,12 @@ done
 
 awk -F'\t' -v exlist="$ex_list" '
 BEGIN {
-    while ((getline l < exlist) > 0) { split(l, p, "|"); if (!(p[1] in ex)) ex[p[1]] = p[2] }
+    while ((getline l < exlist) > 0) {
+        split(l, p, "|")
+        ex[p[1]] = (p[1] in ex) ? ex[p[1]] "|" p[2] : p[2]
+    }
+    # Module names in lessons.tsv that the library spells differently.
+    alias["executor"] = "exec"; alias["task"] = "exec"
 }
 NR == 1 { next }
 {
@@ -41,6 +47,7 @@ NR == 1 { next }
     hasdoc = (system("test -e " doc) == 0)
     modcells = ""; testcells = ""; mods_ok = 1; any_mod = 0
     for (i = 1; i <= n; i++) {
+        if (ms[i] in alias) ms[i] = alias[ms[i]]
         page = "docs/" ms[i] ".md"
         if (system("test -e " page) == 0) {
             modcells = modcells (modcells ? ", " : "") "[" ms[i] "](" ms[i] ".md)"
@@ -60,7 +67,12 @@ NR == 1 { next }
     else if (e != "" || hasdoc || any_mod) status = "partial"
     else status = "planned"
     count[status]++
-    excell = e != "" ? "[" substr(e, 10) "](../" e ")" : "-"
+    excell = "-"
+    if (e != "") {
+        ne = split(e, es, "|"); excell = ""
+        for (j = 1; j <= ne; j++)
+            excell = excell (j > 1 ? ", " : "") "[" substr(es[j], 10) "](../" es[j] ")"
+    }
     doccell = hasdoc ? "[" id "](lessons/" id ".md)" : "-"
     if (mod != lastmod) {
         rows = rows "\n### " (track == "masterclass" ? "Masterclass " : "Advanced ") mod "\n\n"
