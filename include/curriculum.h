@@ -16,6 +16,7 @@
 #include "curriculum/str.h"
 #include "curriculum/sync.h"
 #include "curriculum/waker.h"
+#include "curriculum/chan.h"
 #include "curriculum/trait.h"
 #include "curriculum/vec.h"
 #include "curriculum/map.h"

@@ -44,6 +44,7 @@
 #include <stdint.h>
 
 #include "core.h"
+#include "error.h"
 
 /* --- Poll ----------------------------------------------------------------- */
 
